@@ -1,0 +1,1 @@
+"""Shopkeeper: a self-hostable AI customer-support agent for online retailers."""

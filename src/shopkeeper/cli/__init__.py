@@ -1,0 +1,48 @@
+"""The `shopkeeper` command line: one module per command group, errors translated here only.
+
+Each group module defines a Typer app and delegates to the library; this module mounts them and turns
+Shopkeeper's errors into a short message and a non-zero exit instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from shopkeeper.errors import ActionError, ConfigError, DataError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="shopkeeper",
+    help="Shopkeeper: a self-hostable AI customer-support agent for online retailers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _mount() -> None:
+    from shopkeeper.cli import store
+
+    app.add_typer(store.app, name="store")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _mount()
+    err = Console(stderr=True)
+    try:
+        app()
+    except ConfigError as exc:
+        err.print(f"[bold red]Configuration error:[/] {exc.problem}")
+        if exc.fix:
+            err.print(f"[yellow]Fix:[/] {exc.fix}")
+        sys.exit(2)
+    except DataError as exc:
+        err.print(f"[bold red]Bad input:[/] {exc}")
+        sys.exit(2)
+    except ActionError as exc:
+        err.print(f"[bold red]Refused:[/] {exc.message} ({exc.code})")
+        sys.exit(1)

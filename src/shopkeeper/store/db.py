@@ -1,0 +1,115 @@
+"""Database engines, sessions and migrations for SQLite (embedded default) and PostgreSQL.
+
+SQLite files run in WAL mode with foreign keys on, and every transaction starts with
+`BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way. Schema changes only
+come through the Alembic migrations in `migrations/`; `open_store()` applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shopkeeper.config import normalize_db_url
+from shopkeeper.errors import ConfigError
+
+__all__ = ["Database", "open_store"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Database:
+    """An engine plus a session factory; `transaction()` is the unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read session; rolled back at the end."""
+        with self._sessions() as s:
+            try:
+                yield s
+            finally:
+                s.rollback()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back on any exception."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_engine(url: str, echo: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let the "begin" hook below issue BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def open_store(url: str, *, migrate: bool = True, echo: bool = False) -> Database:
+    """Open (and by default migrate) the store at `url`. Fails fast with a fix if unreachable."""
+    url = normalize_db_url(url)
+    if url.startswith("sqlite"):
+        engine = _sqlite_engine(url, echo)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    db = Database(engine)
+    try:
+        if migrate:
+            db.migrate()
+        else:
+            db.ping()
+    except OperationalError as exc:
+        engine.dispose()
+        raise ConfigError(
+            f"Cannot open the database at {make_url(url).render_as_string(hide_password=True)}: {exc.orig}",
+            fix="Check that the server is running and the URL (host, port, database, user) is right.",
+        ) from exc
+    return db

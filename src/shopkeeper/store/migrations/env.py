@@ -1,0 +1,13 @@
+"""Alembic environment: runs migrations on the connection handed over by `Database.migrate()`."""
+
+from alembic import context
+
+from shopkeeper.store.schema import Base
+
+target_metadata = Base.metadata
+connection = context.config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only the programmatic path is supported
+    raise RuntimeError("Run migrations through shopkeeper.store.db.Database.migrate().")
+context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
