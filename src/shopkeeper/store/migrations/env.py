@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from shopkeeper.knowledge import schema as _knowledge_schema  # noqa: F401  (registers kb_* tables)
 from shopkeeper.store.schema import Base
 
 target_metadata = Base.metadata

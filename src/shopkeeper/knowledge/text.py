@@ -1,0 +1,89 @@
+"""Small text utilities shared by chunking, retrieval and answering: tokens, sentences, slugs, numbers.
+
+The tokenizer lower-cases, drops English stop words and strips a few common suffixes so that "refunds",
+"refunded" and "refund" meet in BM25 and in the support checks. Nothing here touches storage or models.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["STOPWORDS", "content_tokens", "numbers", "sentences", "slugify", "stem", "tokenize"]
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves get got let may might must shall us ok okay please hi hello thanks thank""".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9$])")
+_NUMBER = re.compile(r"\$?\d+(?:[.,]\d+)*%?")
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "fourteen": "14", "thirty": "30", "sixty": "60", "ninety": "90",
+}  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper (no dictionary); idempotent enough for matching."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            if suffix == "es" and not word.endswith(("shes", "ches", "xes", "sses", "zes")):
+                return word[:-1]
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content tokens in order (stop words removed)."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    out = []
+    for w in words:
+        w = w.split("'", 1)[0]
+        if w and w not in STOPWORDS:
+            out.append(stem(w))
+    return out
+
+
+def content_tokens(text: str) -> set[str]:
+    return set(tokenize(text))
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph-joined text into sentences (paragraph breaks always end a sentence)."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n", text):
+        para = " ".join(para.split())
+        if para:
+            out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers mentioned in a text, normalised ("$1,000.00" -> "1000", "seven" -> "7")."""
+    found = set()
+    for raw in _NUMBER.findall(text):
+        value = raw.strip("$%").replace(",", "")
+        if value.endswith(".00"):
+            value = value[:-3]
+        found.add(value.rstrip("."))
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[word])
+    return found
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """URL-safe lower-case slug ("Refunds & timing" -> "refunds-timing")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "section"
