@@ -170,30 +170,6 @@ class KnowledgeBase:
             s.delete(row)
             return True
 
-    def list(self) -> list[DocumentInfo]:
-        with self.db.session() as s:
-            counts = dict(
-                s.execute(
-                    select(KnowledgeChunkRow.document_id, func.count()).group_by(
-                        KnowledgeChunkRow.document_id
-                    )
-                ).all()
-            )
-            rows = s.scalars(select(KnowledgeDocumentRow).order_by(KnowledgeDocumentRow.id)).all()
-            return [
-                DocumentInfo(
-                    r.id,
-                    r.title,
-                    r.source,
-                    r.kind,
-                    r.pages,
-                    int(counts.get(r.id, 0)),
-                    r.content_hash,
-                    r.added_at,
-                )
-                for r in rows
-            ]
-
     # --- search and answers -------------------------------------------------------------------------
 
     def index(self) -> SearchIndex:
@@ -251,3 +227,28 @@ class KnowledgeBase:
         for section, anchor in rows:
             seen.setdefault(anchor, section)
         return [(section, anchor) for anchor, section in seen.items()]
+
+    # Last in the class body: the name shadows the builtin `list` for annotations below it.
+    def list(self) -> list[DocumentInfo]:
+        with self.db.session() as s:
+            counts = dict(
+                s.execute(
+                    select(KnowledgeChunkRow.document_id, func.count()).group_by(
+                        KnowledgeChunkRow.document_id
+                    )
+                ).all()
+            )
+            rows = s.scalars(select(KnowledgeDocumentRow).order_by(KnowledgeDocumentRow.id)).all()
+            return [
+                DocumentInfo(
+                    r.id,
+                    r.title,
+                    r.source,
+                    r.kind,
+                    r.pages,
+                    int(counts.get(r.id, 0)),
+                    r.content_hash,
+                    r.added_at,
+                )
+                for r in rows
+            ]

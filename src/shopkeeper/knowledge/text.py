@@ -11,15 +11,16 @@ import unicodedata
 
 __all__ = ["STOPWORDS", "content_tokens", "numbers", "sentences", "slugify", "stem", "tokenize"]
 
-STOPWORDS = frozenset(
-    """a about above after again all also am an and any are as at be because been before being below
+_STOPWORD_TEXT = """a about above after again all also am an and any are as at be because been before
+    being below
     between both but by can could did do does doing down during each few for from further had has have
     having he her here hers herself him himself his how i if in into is it its itself just me more most
     my myself no nor not now of off on once only or other our ours ourselves out over own same she should
     so some such than that the their theirs them themselves then there these they this those through to
     too under until up very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves get got let may might must shall us ok okay please hi hello thanks thank""".split()
-)
+    yours yourself yourselves get got let may might must shall us ok okay please hi hello
+    thanks thank"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9$])")
 _NUMBER = re.compile(r"\$?\d+(?:[.,]\d+)*%?")
