@@ -115,7 +115,8 @@ def _candidates(question: str, passages: Sequence[Passage], encode: Encoder) -> 
     rows: list[tuple[int, int, str, Passage]] = []
     for rank, p in enumerate(top):
         for j, sentence in enumerate(sentences(p.text)):
-            rows.append((rank, j, sentence, p))
+            if len(sentence.split()) >= 4:  # "Yes." alone answers nothing
+                rows.append((rank, j, sentence, p))
     if not rows:
         return []
     vectors = encode([question] + [f"{r[3].section}: {r[2]}" for r in rows])
