@@ -40,7 +40,10 @@ def stem(word: str) -> str:
                 return word
             if suffix == "es" and not word.endswith(("shes", "ches", "xes", "sses", "zes")):
                 return word[:-1]
-            return word[: -len(suffix)] + keep
+            base = word[: -len(suffix)] + keep
+            if suffix in ("ing", "ed") and len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]  # "running" -> "run", "shipped" -> "ship"
+            return base
     return word
 
 
