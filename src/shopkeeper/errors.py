@@ -2,6 +2,8 @@
 
 - `ConfigError`: the operator (bad settings, missing files); fail fast, the message says what to fix.
 - `DataError`: the operator feeding data in (a malformed import file); names the file and the place.
+- `ModelError`: a language model failed or answered unusably (timeout, overload, output that does not
+  parse); `retryable` says whether trying again may help. Callers above the LLM seam handle it.
 - `ActionError`: a write or lookup the store refused; `message` is safe to show a customer,
   `code` is stable for programs, and `detail` is the tau-bench style text used by conformance replays.
 The CLI and the API each translate these in exactly one place.
@@ -9,7 +11,7 @@ The CLI and the API each translate these in exactly one place.
 
 from __future__ import annotations
 
-__all__ = ["ActionError", "ConfigError", "DataError", "ShopkeeperError"]
+__all__ = ["ActionError", "ConfigError", "DataError", "ModelError", "ShopkeeperError"]
 
 
 class ShopkeeperError(Exception):
@@ -27,6 +29,14 @@ class ConfigError(ShopkeeperError):
 
 class DataError(ShopkeeperError):
     """An input file is malformed; nothing was written."""
+
+
+class ModelError(ShopkeeperError):
+    """The language model failed or its answer was unusable; nothing was changed."""
+
+    def __init__(self, message: str, retryable: bool = False) -> None:
+        self.retryable = retryable
+        super().__init__(message)
 
 
 class ActionError(ShopkeeperError):
