@@ -70,11 +70,24 @@ def _ids(value: Any, what: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _address(fields: dict[str, Any]) -> Address:
+def _address(fields: Any) -> Address:
+    problem = _refused("invalid_address", "the address needs a street, city, state, country and zip code")
+    if not isinstance(fields, dict):
+        raise problem
+    values = {k: str(fields.get(k) or "").strip() for k in _ADDRESS_KEYS}
+    if not all(values[k] for k in _ADDRESS_KEYS if k != "address2"):
+        raise problem
     try:
-        return Address(**{k: str(fields[k]).strip() if fields.get(k) is not None else "" for k in _ADDRESS_KEYS})
-    except (KeyError, ValidationError) as exc:
-        raise _refused("invalid_address", "the address needs a street, city, state, country and zip code") from exc
+        return Address(**values)
+    except ValidationError as exc:
+        raise problem from exc
+
+
+def _raw(value: Any) -> Any:
+    """Arguments as given, JSON-safe, for the audit record of a request that may be malformed."""
+    if isinstance(value, tuple):
+        value = list(value)
+    return value if isinstance(value, str | int | float | bool | dict | list | None) else repr(value)
 
 
 def _address_dict(address: Address) -> dict[str, str]:
@@ -111,15 +124,14 @@ class Actions:
         return self._write("cancel_order", {"order_id": order_id, "reason": reason}, ctx, run)
 
     def modify_order_address(self, order_id: str, address: dict[str, Any], ctx: Context | None = None) -> Order:
-        new = _address(address)
-
         def run(s: Session) -> Order:
+            new = _address(address)
             row, order, _ = self._order(s, order_id)
             _check(policy.can_modify(order))
             row.address = _address_dict(new)
             return self._reload_order(s, row)
 
-        return self._write("modify_order_address", {"order_id": order_id, **_address_dict(new)}, ctx, run)
+        return self._write("modify_order_address", {"order_id": order_id, "address": _raw(address)}, ctx, run)
 
     def modify_order_payment(self, order_id: str, payment_method_id: str, ctx: Context | None = None) -> Order:
         def run(s: Session) -> Order:
@@ -144,9 +156,9 @@ class Actions:
         ctx: Context | None = None,
     ) -> Order:
         """Swap items of a pending order for other variants of the same products (once per order)."""
-        old_ids, new_ids = _ids(item_ids, "item_ids"), _ids(new_item_ids, "new_item_ids")
 
         def run(s: Session) -> Order:
+            old_ids, new_ids = _ids(item_ids, "item_ids"), _ids(new_item_ids, "new_item_ids")
             row, order, customer = self._order(s, order_id)
             plan = policy.plan_item_change(
                 order, customer, old_ids, new_ids, payment_method_id, self._products(s, order), kind="modify"
@@ -154,7 +166,7 @@ class Actions:
             _check(plan.decision)
             diff = plan.price_difference_cents
             self._transaction(s, row, "payment" if diff > 0 else "refund", abs(diff), payment_method_id)
-            self._credit_gift_card(s, payment_method_id, -diff, only_gift_cards=True)
+            self._credit_gift_card(s, payment_method_id, -diff)
             variants = {v.item_id: v for p in self._products(s, order).values() for v in p.variants}
             for old, new in plan.pairs:
                 line = next(line for line in row.lines if line.item_id == old)
@@ -163,13 +175,12 @@ class Actions:
             row.status = "pending (item modified)"
             return self._reload_order(s, row)
 
-        args = {"order_id": order_id, "item_ids": old_ids, "new_item_ids": new_ids, "payment_method_id": payment_method_id}
+        args = {"order_id": order_id, "item_ids": _raw(item_ids), "new_item_ids": _raw(new_item_ids), "payment_method_id": payment_method_id}
         return self._write("modify_order_items", args, ctx, run)
 
     def modify_customer_address(self, customer_id: str, address: dict[str, Any], ctx: Context | None = None) -> Customer:
-        new = _address(address)
-
         def run(s: Session) -> Customer:
+            new = _address(address)
             row = s.get(CustomerRow, customer_id, with_for_update=True)
             if row is None:
                 raise repository.customer_not_found()
@@ -177,15 +188,15 @@ class Actions:
             s.flush()
             return repository.to_customer(row)
 
-        return self._write("modify_customer_address", {"customer_id": customer_id, **_address_dict(new)}, ctx, run)
+        return self._write("modify_customer_address", {"customer_id": customer_id, "address": _raw(address)}, ctx, run)
 
     def return_order_items(
         self, order_id: str, item_ids: Sequence[str], payment_method_id: str, ctx: Context | None = None
     ) -> Order:
         """Open a return of delivered items; the refund goes to the original method or a gift card."""
-        ids = _ids(item_ids, "item_ids")
 
         def run(s: Session) -> Order:
+            ids = _ids(item_ids, "item_ids")
             row, order, customer = self._order(s, order_id)
             _check(policy.can_return(order, customer, ids, payment_method_id))
             row.status = "return requested"
@@ -193,7 +204,7 @@ class Actions:
             row.return_payment_method_id = payment_method_id
             return self._reload_order(s, row)
 
-        args = {"order_id": order_id, "item_ids": ids, "payment_method_id": payment_method_id}
+        args = {"order_id": order_id, "item_ids": _raw(item_ids), "payment_method_id": payment_method_id}
         return self._write("return_order_items", args, ctx, run)
 
     def exchange_order_items(
@@ -205,9 +216,9 @@ class Actions:
         ctx: Context | None = None,
     ) -> Order:
         """Open an exchange of delivered items for other variants of the same products (once per order)."""
-        old_ids, new_ids = _ids(item_ids, "item_ids"), _ids(new_item_ids, "new_item_ids")
 
         def run(s: Session) -> Order:
+            old_ids, new_ids = _ids(item_ids, "item_ids"), _ids(new_item_ids, "new_item_ids")
             row, order, customer = self._order(s, order_id)
             plan = policy.plan_item_change(
                 order, customer, old_ids, new_ids, payment_method_id, self._products(s, order), kind="exchange"
@@ -220,7 +231,7 @@ class Actions:
             row.exchange_price_difference_cents = plan.price_difference_cents
             return self._reload_order(s, row)
 
-        args = {"order_id": order_id, "item_ids": old_ids, "new_item_ids": new_ids, "payment_method_id": payment_method_id}
+        args = {"order_id": order_id, "item_ids": _raw(item_ids), "new_item_ids": _raw(new_item_ids), "payment_method_id": payment_method_id}
         return self._write("exchange_order_items", args, ctx, run)
 
     # ---- the write protocol -----------------------------------------------------------------
@@ -336,9 +347,9 @@ class Actions:
         )
 
     @staticmethod
-    def _credit_gift_card(s: Session, method_id: str, amount_cents: int, *, only_gift_cards: bool = True) -> None:
+    def _credit_gift_card(s: Session, method_id: str, amount_cents: int) -> None:
         method = s.get(PaymentMethodRow, method_id)
-        if method is not None and method.source == "gift_card" and only_gift_cards:
+        if method is not None and method.source == "gift_card":
             method.balance_cents = (method.balance_cents or 0) + amount_cents
 
     @staticmethod

@@ -54,6 +54,7 @@ def _status_reason(order: Order, doing: str) -> str:
     alternatives = {
         "delivered": " Delivered items can be returned or exchanged instead.",
         "processed": " It is already being prepared for shipping.",
+        "shipped": " It is on its way; once it is delivered, items can be returned or exchanged.",
         "pending (item modified)": " Its items were already changed once, which locks the order.",
     }
     return f"Order {order.id} is {order.status}, so it can't be {doing}.{alternatives.get(order.status, '')}"

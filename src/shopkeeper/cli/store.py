@@ -1,0 +1,69 @@
+"""`shopkeeper store ...`: import, export and build the demo store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from shopkeeper.cli.common import DbOption, open_db
+from shopkeeper.errors import DataError
+
+app = typer.Typer(help="Import, export and build stores.", no_args_is_help=True)
+_console = Console()
+FORMATS = ("tau-bench",)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise DataError(f"Unknown store format {fmt!r}; supported: {', '.join(FORMATS)}")
+
+
+@app.command("import")
+def import_(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Store format: tau-bench")],
+    directory: Annotated[Path, typer.Argument(help="Folder with users.json, orders.json, products.json")],
+    db: DbOption = None,
+) -> None:
+    """Load a store from files (all or nothing: a bad file changes nothing)."""
+    from shopkeeper.store.taubench import import_taubench
+
+    _check_format(fmt)
+    database = open_db(db)
+    counts = import_taubench(database, directory)
+    _console.print(f"Imported {counts['customers']} customers, {counts['orders']} orders, {counts['products']} products.")
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Store format: tau-bench")],
+    directory: Annotated[Path, typer.Argument(help="Folder to write users.json, orders.json, products.json into")],
+    db: DbOption = None,
+) -> None:
+    """Write the store out in a published format."""
+    from shopkeeper.store.taubench import export_taubench
+
+    _check_format(fmt)
+    counts = export_taubench(open_db(db), directory)
+    _console.print(
+        f"Exported {counts['customers']} customers, {counts['orders']} orders, {counts['products']} products to {directory}."
+    )
+
+
+@app.command("demo")
+def demo(
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed builds the same store")] = 7,
+) -> None:
+    """Build the demo store (catalog, customers, orders, policy documents) into an empty database."""
+    from shopkeeper.store.demo import build_demo
+
+    database = open_db(db)
+    counts = build_demo(database, seed=seed)
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts["statuses"].items()))
+    _console.print(
+        f"Demo store built: {counts['products']} products ({counts['variants']} variants), "
+        f"{counts['customers']} customers, {counts['orders']} orders ({statuses})."
+    )
