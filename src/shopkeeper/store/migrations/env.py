@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from shopkeeper import sessions as _sessions  # noqa: F401  (registers conversation tables)
 from shopkeeper.knowledge import schema as _knowledge_schema  # noqa: F401  (registers kb_* tables)
 from shopkeeper.store.schema import Base
 
