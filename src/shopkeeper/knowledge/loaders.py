@@ -205,6 +205,11 @@ def parse_text(
             i += 1
             continue
         underlined = bool(following) and set(following) <= set("=-") and len(following) >= 3
+        first = not title and not paragraph and not any(s.paragraphs for s in sections) and len(sections) == 1
+        if first and loose and _looks_like_heading(line, line + " x", loose):
+            title = line.title() if line.isupper() else line  # a PDF's first short capitalised line
+            i += 1
+            continue
         if underlined or _looks_like_heading(line, following, loose):
             flush()
             heading = line.title() if line.isupper() else line
