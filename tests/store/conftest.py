@@ -51,12 +51,18 @@ def fresh_order(demo_db: Database) -> Callable[..., Order]:
             rows = s.scalars(
                 select(OrderRow)
                 .where(OrderRow.status == status)
-                .options(selectinload(OrderRow.lines), selectinload(OrderRow.transactions), selectinload(OrderRow.fulfillments))
+                .options(
+                    selectinload(OrderRow.lines),
+                    selectinload(OrderRow.transactions),
+                    selectinload(OrderRow.fulfillments),
+                )
                 .order_by(OrderRow.position)
             ).all()
             for row in rows:
                 key = f"{id(demo_db)}:{row.id}"
-                customer = s.get(CustomerRow, row.customer_id, options=[selectinload(CustomerRow.payment_methods)])
+                customer = s.get(
+                    CustomerRow, row.customer_id, options=[selectinload(CustomerRow.payment_methods)]
+                )
                 assert customer is not None
                 order = repository.to_order(row)
                 if key not in _used and accept(order, repository.to_customer(customer)):

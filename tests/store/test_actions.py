@@ -32,7 +32,9 @@ def _refused(db: Database, code: str, call: Callable[[], object]) -> None:
     assert info.value.code == code, info.value
     assert info.value.message and "Error" not in info.value.message
     after = table_rows(db)
-    assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {
+        k: v for k, v in before.items() if k != "audit_log"
+    }
     assert len(after["audit_log"]) == len(before["audit_log"]) + 1  # the refusal itself is audited
 
 
@@ -42,7 +44,10 @@ def test_cancel_refunds_the_payment_and_is_audited(demo_db: Database, fresh_orde
     paid = row.payments[0]
     order = Actions(demo_db).cancel_order(row.id, "no longer needed", BOT)
     assert order.status == "cancelled" and order.cancel_reason == "no longer needed"
-    assert [(t.transaction_type, t.amount_cents) for t in order.payments] == [("payment", paid.amount_cents), ("refund", paid.amount_cents)]
+    assert [(t.transaction_type, t.amount_cents) for t in order.payments] == [
+        ("payment", paid.amount_cents),
+        ("refund", paid.amount_cents),
+    ]
     _, after = _customer(demo_db, row.id)
     card_before = before.payment_method(paid.payment_method_id)
     card_after = after.payment_method(paid.payment_method_id)
@@ -59,12 +64,24 @@ def test_refusals_change_nothing(demo_db: Database, fresh_order) -> None:  # typ
     _refused(demo_db, "not_pending", lambda: actions.cancel_order(delivered.id, "no longer needed", BOT))
     _refused(demo_db, "invalid_reason", lambda: actions.cancel_order(pending.id, "too expensive", BOT))
     _refused(demo_db, "order_not_found", lambda: actions.cancel_order("#W0000000", "no longer needed", BOT))
-    _refused(demo_db, "not_delivered", lambda: actions.return_order_items(pending.id, [pending.lines[0].item_id], "x", BOT))
-    _refused(demo_db, "payment_method_not_found", lambda: actions.modify_order_payment(pending.id, "gift_card_0", BOT))
     _refused(
-        demo_db, "invalid_address", lambda: actions.modify_order_address(pending.id, {"address1": "1 Main St"}, BOT)
+        demo_db,
+        "not_delivered",
+        lambda: actions.return_order_items(pending.id, [pending.lines[0].item_id], "x", BOT),
     )
-    _refused(demo_db, "invalid_arguments", lambda: actions.modify_order_items(pending.id, "abc", ["x"], "y", BOT))
+    _refused(
+        demo_db,
+        "payment_method_not_found",
+        lambda: actions.modify_order_payment(pending.id, "gift_card_0", BOT),
+    )
+    _refused(
+        demo_db,
+        "invalid_address",
+        lambda: actions.modify_order_address(pending.id, {"address1": "1 Main St"}, BOT),
+    )
+    _refused(
+        demo_db, "invalid_arguments", lambda: actions.modify_order_items(pending.id, "abc", ["x"], "y", BOT)
+    )
 
 
 def test_payment_change_then_cancel_refunds_once(demo_db: Database, fresh_order) -> None:  # type: ignore[no-untyped-def]
@@ -76,11 +93,17 @@ def test_payment_change_then_cancel_refunds_once(demo_db: Database, fresh_order)
 
     row = fresh_order("pending", fits)
     order, customer = _customer(demo_db, row.id)
-    card = next(m for m in customer.payment_methods if m.is_gift_card and (m.balance_cents or 0) >= order.total_cents)
+    card = next(
+        m for m in customer.payment_methods if m.is_gift_card and (m.balance_cents or 0) >= order.total_cents
+    )
     actions = Actions(demo_db)
     changed = actions.modify_order_payment(row.id, card.id, BOT)
     assert [t.transaction_type for t in changed.payments] == ["payment", "payment", "refund"]
-    _refused(demo_db, "payment_already_changed", lambda: actions.modify_order_payment(row.id, row.payments[0].payment_method_id, BOT))
+    _refused(
+        demo_db,
+        "payment_already_changed",
+        lambda: actions.modify_order_payment(row.id, row.payments[0].payment_method_id, BOT),
+    )
     cancelled = actions.cancel_order(row.id, "ordered by mistake", BOT)
     # Net per method: the original card was already refunded; only the gift card is owed, once.
     assert cancelled.payments[-1].payment_method_id == card.id and len(cancelled.payments) == 4
@@ -94,17 +117,37 @@ def test_modify_items_charges_difference_and_locks_order(demo_db: Database, fres
     line = order.lines[0]
     with demo_db.session() as s:
         product = repository.get_product(s, line.product_id)
-        other_product = s.scalars(select(VariantRow.item_id).where(VariantRow.product_id != line.product_id)).first()
+        other_product = s.scalars(
+            select(VariantRow.item_id).where(VariantRow.product_id != line.product_id)
+        ).first()
     alternatives = [v for v in product.variants if v.item_id != line.item_id and v.available]
     unavailable = [v for v in product.variants if not v.available]
     method = customer.payment_methods[0]
     actions = Actions(demo_db)
     assert other_product is not None
-    _refused(demo_db, "variant_unavailable", lambda: actions.modify_order_items(row.id, [line.item_id], [other_product], method.id, BOT))
+    _refused(
+        demo_db,
+        "variant_unavailable",
+        lambda: actions.modify_order_items(row.id, [line.item_id], [other_product], method.id, BOT),
+    )
     if unavailable:
-        _refused(demo_db, "variant_unavailable", lambda: actions.modify_order_items(row.id, [line.item_id], [unavailable[0].item_id], method.id, BOT))
-    _refused(demo_db, "item_count_mismatch", lambda: actions.modify_order_items(row.id, [line.item_id], [], method.id, BOT))
-    _refused(demo_db, "item_not_in_order", lambda: actions.modify_order_items(row.id, ["123"], ["456"], method.id, BOT))
+        _refused(
+            demo_db,
+            "variant_unavailable",
+            lambda: actions.modify_order_items(
+                row.id, [line.item_id], [unavailable[0].item_id], method.id, BOT
+            ),
+        )
+    _refused(
+        demo_db,
+        "item_count_mismatch",
+        lambda: actions.modify_order_items(row.id, [line.item_id], [], method.id, BOT),
+    )
+    _refused(
+        demo_db,
+        "item_not_in_order",
+        lambda: actions.modify_order_items(row.id, ["123"], ["456"], method.id, BOT),
+    )
     new = alternatives[0]
     diff = new.price_cents - line.price_cents
     if method.is_gift_card and (method.balance_cents or 0) < diff:
@@ -126,20 +169,43 @@ def test_gift_card_too_small_is_refused(demo_db: Database, fresh_order) -> None:
     row = fresh_order("pending", fits)
     _, customer = _customer(demo_db, row.id)
     card = next(m for m in customer.payment_methods if m.is_gift_card)
-    _refused(demo_db, "insufficient_gift_card", lambda: Actions(demo_db).modify_order_payment(row.id, card.id, BOT))
+    _refused(
+        demo_db, "insufficient_gift_card", lambda: Actions(demo_db).modify_order_payment(row.id, card.id, BOT)
+    )
 
 
 def test_return_and_exchange_of_delivered_orders(demo_db: Database, fresh_order) -> None:  # type: ignore[no-untyped-def]
     actions = Actions(demo_db)
-    row = fresh_order("delivered", lambda o, c: any(not m.is_gift_card and m.id != o.payments[0].payment_method_id for m in c.payment_methods))
+    row = fresh_order(
+        "delivered",
+        lambda o, c: any(
+            not m.is_gift_card and m.id != o.payments[0].payment_method_id for m in c.payment_methods
+        ),
+    )
     order, customer = _customer(demo_db, row.id)
-    other = next(m for m in customer.payment_methods if not m.is_gift_card and m.id != order.payments[0].payment_method_id)
+    other = next(
+        m
+        for m in customer.payment_methods
+        if not m.is_gift_card and m.id != order.payments[0].payment_method_id
+    )
     items = [line.item_id for line in order.lines]
-    _refused(demo_db, "refund_method_not_allowed", lambda: actions.return_order_items(row.id, items, other.id, BOT))
-    _refused(demo_db, "item_not_in_order", lambda: actions.return_order_items(row.id, [*items, items[0]], order.payments[0].payment_method_id, BOT))
+    _refused(
+        demo_db, "refund_method_not_allowed", lambda: actions.return_order_items(row.id, items, other.id, BOT)
+    )
+    _refused(
+        demo_db,
+        "item_not_in_order",
+        lambda: actions.return_order_items(
+            row.id, [*items, items[0]], order.payments[0].payment_method_id, BOT
+        ),
+    )
     returned = actions.return_order_items(row.id, items, order.payments[0].payment_method_id, BOT)
     assert returned.status == "return requested" and returned.return_items == tuple(sorted(items))
-    _refused(demo_db, "not_delivered", lambda: actions.exchange_order_items(row.id, items[:1], items[:1], other.id, BOT))
+    _refused(
+        demo_db,
+        "not_delivered",
+        lambda: actions.exchange_order_items(row.id, items[:1], items[:1], other.id, BOT),
+    )
 
     row2 = fresh_order("delivered")
     order2, customer2 = _customer(demo_db, row2.id)
@@ -147,7 +213,11 @@ def test_return_and_exchange_of_delivered_orders(demo_db: Database, fresh_order)
     with demo_db.session() as s:
         product = repository.get_product(s, line.product_id)
     new = next(v for v in product.variants if v.available and v.item_id != line.item_id)
-    method = next(m for m in customer2.payment_methods if not m.is_gift_card or (m.balance_cents or 0) >= new.price_cents)
+    method = next(
+        m
+        for m in customer2.payment_methods
+        if not m.is_gift_card or (m.balance_cents or 0) >= new.price_cents
+    )
     exchanged = actions.exchange_order_items(row2.id, [line.item_id], [new.item_id], method.id, BOT)
     assert exchanged.status == "exchange requested"
     assert exchanged.exchange_price_difference_cents == new.price_cents - line.price_cents
@@ -156,13 +226,25 @@ def test_return_and_exchange_of_delivered_orders(demo_db: Database, fresh_order)
 
 def test_addresses(demo_db: Database, fresh_order) -> None:  # type: ignore[no-untyped-def]
     row = fresh_order("pending")
-    new = {"address1": "1 Test Way", "address2": "", "city": "Reno", "state": "NV", "country": "USA", "zip": "89501"}
+    new = {
+        "address1": "1 Test Way",
+        "address2": "",
+        "city": "Reno",
+        "state": "NV",
+        "country": "USA",
+        "zip": "89501",
+    }
     actions = Actions(demo_db)
     assert actions.modify_order_address(row.id, new, BOT).address.city == "Reno"
     customer = actions.modify_customer_address(row.customer_id, new, BOT)
     assert customer.address.zip == "89501"
     with demo_db.session() as s:
-        assert repository.find_customer_by_name_zip(s, customer.first_name.upper(), customer.last_name, "89501").id == customer.id
+        assert (
+            repository.find_customer_by_name_zip(
+                s, customer.first_name.upper(), customer.last_name, "89501"
+            ).id
+            == customer.id
+        )
         assert repository.find_customer_by_email(s, customer.email.upper()).id == customer.id
 
 
@@ -204,7 +286,12 @@ def test_concurrent_retries_refund_once(demo_db: Database, fresh_order) -> None:
     with demo_db.session() as s:
         order = repository.get_order(s, row.id)
         assert [t.transaction_type for t in order.payments] == ["payment", "refund"]
-        assert s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.request_key == ctx.request_key)) == 1
+        assert (
+            s.scalar(
+                select(func.count()).select_from(AuditRow).where(AuditRow.request_key == ctx.request_key)
+            )
+            == 1
+        )
 
 
 def test_crash_before_commit_leaves_store_unchanged(demo_db: Database, fresh_order) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +302,9 @@ def test_crash_before_commit_leaves_store_unchanged(demo_db: Database, fresh_ord
 
     before = table_rows(demo_db)
     with pytest.raises(RuntimeError):
-        Actions(demo_db, fault_hook=crash).cancel_order(row.id, "no longer needed", Context(request_key="crash-1"))
+        Actions(demo_db, fault_hook=crash).cancel_order(
+            row.id, "no longer needed", Context(request_key="crash-1")
+        )
     assert table_rows(demo_db) == before
     # The retry after the crash goes through, exactly once.
     order = Actions(demo_db).cancel_order(row.id, "no longer needed", Context(request_key="crash-1"))

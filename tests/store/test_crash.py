@@ -42,7 +42,9 @@ def test_sigkill_mid_write_leaves_store_unchanged(demo_db: Database, fresh_order
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "shopkeeper"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}
+    )
 
 
 def test_cli_import_export_and_errors(tmp_path: Path) -> None:
@@ -65,4 +67,8 @@ def test_cli_import_export_and_errors(tmp_path: Path) -> None:
 def test_cli_unreachable_database_says_what_to_fix() -> None:
     result = run_cli("store", "export", "tau-bench", "/tmp/never", "--db", "postgresql://127.0.0.1:1/none")
     assert result.returncode == 2
-    assert "Cannot open the database" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "Cannot open the database" in result.stderr
+        and "Fix:" in result.stderr
+        and "Traceback" not in result.stderr
+    )

@@ -17,23 +17,58 @@ from tests.store.test_conformance import to_cents
 
 MINI: dict[str, dict[str, Any]] = {
     "products.json": {
-        "111": {"name": "Lamp", "product_id": "111", "variants": {
-            "1001": {"item_id": "1001", "options": {"color": "red"}, "available": True, "price": 20.5},
-            "1002": {"item_id": "1002", "options": {"color": "blue"}, "available": False, "price": 21.0}}},
+        "111": {
+            "name": "Lamp",
+            "product_id": "111",
+            "variants": {
+                "1001": {"item_id": "1001", "options": {"color": "red"}, "available": True, "price": 20.5},
+                "1002": {"item_id": "1002", "options": {"color": "blue"}, "available": False, "price": 21.0},
+            },
+        },
     },
     "users.json": {
-        "ann_lee_1": {"name": {"first_name": "Ann", "last_name": "Lee"},
-                      "address": {"address1": "1 A St", "address2": "", "city": "X", "country": "USA", "state": "CA", "zip": "90001"},
-                      "email": "ann@example.com",
-                      "payment_methods": {"gift_card_1": {"source": "gift_card", "balance": 40, "id": "gift_card_1"}},
-                      "orders": ["#W1"]},
+        "ann_lee_1": {
+            "name": {"first_name": "Ann", "last_name": "Lee"},
+            "address": {
+                "address1": "1 A St",
+                "address2": "",
+                "city": "X",
+                "country": "USA",
+                "state": "CA",
+                "zip": "90001",
+            },
+            "email": "ann@example.com",
+            "payment_methods": {"gift_card_1": {"source": "gift_card", "balance": 40, "id": "gift_card_1"}},
+            "orders": ["#W1"],
+        },
     },
     "orders.json": {
-        "#W1": {"order_id": "#W1", "user_id": "ann_lee_1",
-                "address": {"address1": "1 A St", "address2": "", "city": "X", "country": "USA", "state": "CA", "zip": "90001"},
-                "items": [{"name": "Lamp", "product_id": "111", "item_id": "1001", "price": 20.5, "options": {"color": "red"}}],
-                "fulfillments": [], "status": "pending",
-                "payment_history": [{"transaction_type": "payment", "amount": 20.5, "payment_method_id": "gift_card_1"}]},
+        "#W1": {
+            "order_id": "#W1",
+            "user_id": "ann_lee_1",
+            "address": {
+                "address1": "1 A St",
+                "address2": "",
+                "city": "X",
+                "country": "USA",
+                "state": "CA",
+                "zip": "90001",
+            },
+            "items": [
+                {
+                    "name": "Lamp",
+                    "product_id": "111",
+                    "item_id": "1001",
+                    "price": 20.5,
+                    "options": {"color": "red"},
+                }
+            ],
+            "fulfillments": [],
+            "status": "pending",
+            "payment_history": [
+                {"transaction_type": "payment", "amount": 20.5, "payment_method_id": "gift_card_1"}
+            ],
+        },
     },
 }
 
@@ -57,7 +92,9 @@ def test_full_tau_bench_round_trip(sqlite_db: Database, tmp_path: Path, tau_dir:
     import_taubench(sqlite_db, tau_dir)
     export_taubench(sqlite_db, tmp_path / "out")
     for name in ("users.json", "orders.json", "products.json"):
-        assert to_cents(json.loads((tmp_path / "out" / name).read_text())) == to_cents(json.loads((tau_dir / name).read_text()))
+        assert to_cents(json.loads((tmp_path / "out" / name).read_text())) == to_cents(
+            json.loads((tau_dir / name).read_text())
+        )
 
 
 def _broken(mutate: Any) -> dict[str, Any]:
@@ -69,7 +106,10 @@ def _broken(mutate: Any) -> dict[str, Any]:
 BROKEN = {
     "truncated JSON": ({**MINI, "orders.json": json.dumps(MINI["orders.json"])[:-25]}, "not valid JSON"),
     "missing field": (_broken(lambda d: d["users.json"]["ann_lee_1"].pop("email")), "field email"),
-    "negative price": (_broken(lambda d: d["products.json"]["111"]["variants"]["1001"].update(price=-3)), "greater than or equal to 0"),
+    "negative price": (
+        _broken(lambda d: d["products.json"]["111"]["variants"]["1001"].update(price=-3)),
+        "greater than or equal to 0",
+    ),
     "unknown field": (_broken(lambda d: d["orders.json"]["#W1"].update(colour="red")), "colour"),
     "mismatched id": (_broken(lambda d: d["orders.json"]["#W1"].update(order_id="#W2")), "must match"),
     "unknown user": (_broken(lambda d: d["orders.json"]["#W1"].update(user_id="nobody")), "unknown user"),
@@ -79,7 +119,9 @@ BROKEN = {
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_malformed_files_change_nothing(case: str, db: Database, tmp_path: Path) -> None:
-    import_taubench(db, write_store(tmp_path / "ok", _broken(lambda d: None) | {"users.json": {}, "orders.json": {}}))
+    import_taubench(
+        db, write_store(tmp_path / "ok", _broken(lambda d: None) | {"users.json": {}, "orders.json": {}})
+    )
     before = table_rows(db)
     data, message = BROKEN[case]
     with pytest.raises(DataError, match=message):
