@@ -1,0 +1,513 @@
+"""Entity extraction by rules: order ids, emails, names, zip codes, addresses, payment references,
+product and option mentions, cancellation reasons, yes/no and quantities.
+
+`extract_entities(text, product_names=(), option_values=())` is pure and fast (regular expressions,
+no model). Product and option mentions are only found against vocabularies the caller passes (what the
+store sells, what the candidate items offer) plus a few generic patterns (colours, "size L", "16GB").
+This module knows nothing about intents or the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from shopkeeper.understanding.models import AddressMention, Entities, PaymentMention, PersonName, Quantity
+from shopkeeper.understanding.text import contains_phrase, norm_tokens
+
+__all__ = [
+    "extract_address",
+    "extract_confirmation",
+    "extract_entities",
+    "extract_name",
+    "extract_order_ids",
+    "extract_payment_methods",
+    "extract_quantity",
+    "extract_reason",
+]
+
+# ---------------------------------------------------------------- ids, emails, zips
+
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+_W_ID = re.compile(r"(?<![A-Za-z0-9])#?\s?([Ww])\s?(\d{7})(?!\d)")
+_GENERIC_ID = re.compile(
+    r"\b(?:order|purchase|ord|confirmation|reference|ref)\s*(?:(?:number|no\.?|num|id|#)\s*)?(?:is\s+)?[:#]?\s*"
+    r"#?([A-Za-z]{0,3}\d[\dA-Za-z-]{2,}\d)\b",
+    re.IGNORECASE,
+)
+_HASH_ID = re.compile(r"(?<![\w&])#(\d{4,})\b")
+_ZIP_KEYWORD = re.compile(
+    r"\b(?:zip|zipcode|zip code|postal code|postcode|post code)\s*(?:is|:|-)?\s*(\d{5}(?:-\d{4})?)\b", re.I
+)
+_ZIP_ANY = re.compile(r"(?<![\d#-])(\d{5})(?:-\d{4})?(?![\d-])")
+
+
+def extract_order_ids(text: str) -> list[str]:
+    """Order ids in reading order: `#W1234567`/`W 1234567` normalised to `#W1234567`, then generic
+    numbers introduced by order/purchase words or a `#`."""
+    found: list[tuple[int, str]] = [(m.start(), f"#W{m.group(2)}") for m in _W_ID.finditer(text)]
+    taken = [m.span() for m in _W_ID.finditer(text)]
+    for pattern in (_GENERIC_ID, _HASH_ID):
+        for m in pattern.finditer(text):
+            start, end = m.span(1)
+            if any(s <= start < e for s, e in taken):
+                continue
+            found.append((start, m.group(1)))
+            taken.append((start, end))
+    seen: list[str] = []
+    for _, value in sorted(found):
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def extract_zip_codes(text: str, order_ids: Sequence[str] = ()) -> list[str]:
+    zips = [m.group(1) for m in _ZIP_KEYWORD.finditer(text)]
+    if not zips:
+        digits_of_ids = {o.lstrip("#W") for o in order_ids}
+        zips = [m.group(1) for m in _ZIP_ANY.finditer(text) if m.group(1) not in digits_of_ids]
+    return list(dict.fromkeys(zips))
+
+
+# ---------------------------------------------------------------- names
+
+_NOT_NAMES = {
+    "looking",
+    "trying",
+    "having",
+    "not",
+    "just",
+    "so",
+    "very",
+    "still",
+    "sorry",
+    "here",
+    "back",
+    "fine",
+    "good",
+    "interested",
+    "unable",
+    "going",
+    "writing",
+    "calling",
+    "a",
+    "an",
+    "the",
+    "new",
+    "sure",
+    "done",
+    "in",
+    "on",
+    "wondering",
+    "hoping",
+    "afraid",
+    "happy",
+    "unhappy",
+    "waiting",
+    "getting",
+    "also",
+    "really",
+    "contacting",
+}
+_NAME_WORD = r"[A-Za-z][A-Za-z'\-]+"
+_NAME_INTRO = re.compile(
+    rf"\b(?:my name is|my name's|name is|name:|this is|i am|i'm|im|it's|it is|call me)\s+({_NAME_WORD})(?:\s+({_NAME_WORD}))?",
+    re.IGNORECASE,
+)
+_FIRST_LAST = re.compile(
+    rf"\bfirst name\s*(?:is|:)?\s*({_NAME_WORD}).{{0,20}}?\blast name\s*(?:is|:)?\s*({_NAME_WORD})", re.I
+)
+_NAME_THEN_ZIP = re.compile(
+    r"^\s*([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)\s*,?\s*(?:zip\s*(?:code)?\s*:?\s*)?\d{5}\b"
+)
+
+
+def extract_name(text: str) -> PersonName | None:
+    """A customer's own name: "my name is Ana Silva", "I'm Yusuf Rossi", "first name X, last name Y",
+    or a bare "Ana Silva, 02139". After "I'm"/"this is" only capitalised words count as a name."""
+    if m := _FIRST_LAST.search(text):
+        return PersonName(first_name=m.group(1).title(), last_name=m.group(2).title())
+    for m in _NAME_INTRO.finditer(text):
+        intro = m.group(0).lower()
+        explicit = "name" in intro or intro.startswith("call me")
+        first, last = m.group(1), m.group(2)
+        if first.lower() in _NOT_NAMES or (not explicit and not first[0].isupper()):
+            continue
+        if last and (
+            last.lower() in _NOT_NAMES
+            or (not explicit and not last[0].isupper())
+            or last.lower() in {"and", "my", "zip", "with", "from", "email", "i", "please", "order"}
+        ):
+            last = None
+        if not explicit and last is None:
+            continue  # "I'm Sam" alone is too weak next to "I'm Upset"
+        return PersonName(first_name=first.title(), last_name=last.title() if last else None)
+    if m := _NAME_THEN_ZIP.search(text):
+        return PersonName(first_name=m.group(1), last_name=m.group(2))
+    return None
+
+
+# ---------------------------------------------------------------- addresses
+
+_STREET_TYPES = (
+    r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|ter|parkway|pkwy"
+    r"|circle|cir|highway|hwy|trail|trl|square|sq|alley|crescent|close"
+)
+_ADDRESS1 = re.compile(
+    rf"\b(\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9.'\-]+\s+){{0,4}}?(?:{_STREET_TYPES})\b\.?)", re.I
+)
+_ADDRESS2 = re.compile(r"^\s*,?\s*((?:apt|apartment|suite|ste|unit|floor|fl|room|#)\.?\s*#?\s*[\w-]+)", re.I)
+_US_STATES = {
+    "alabama": "AL",
+    "alaska": "AK",
+    "arizona": "AZ",
+    "arkansas": "AR",
+    "california": "CA",
+    "colorado": "CO",
+    "connecticut": "CT",
+    "delaware": "DE",
+    "florida": "FL",
+    "georgia": "GA",
+    "hawaii": "HI",
+    "idaho": "ID",
+    "illinois": "IL",
+    "indiana": "IN",
+    "iowa": "IA",
+    "kansas": "KS",
+    "kentucky": "KY",
+    "louisiana": "LA",
+    "maine": "ME",
+    "maryland": "MD",
+    "massachusetts": "MA",
+    "michigan": "MI",
+    "minnesota": "MN",
+    "mississippi": "MS",
+    "missouri": "MO",
+    "montana": "MT",
+    "nebraska": "NE",
+    "nevada": "NV",
+    "new hampshire": "NH",
+    "new jersey": "NJ",
+    "new mexico": "NM",
+    "new york": "NY",
+    "north carolina": "NC",
+    "north dakota": "ND",
+    "ohio": "OH",
+    "oklahoma": "OK",
+    "oregon": "OR",
+    "pennsylvania": "PA",
+    "rhode island": "RI",
+    "south carolina": "SC",
+    "south dakota": "SD",
+    "tennessee": "TN",
+    "texas": "TX",
+    "utah": "UT",
+    "vermont": "VT",
+    "virginia": "VA",
+    "washington": "WA",
+    "west virginia": "WV",
+    "wisconsin": "WI",
+    "wyoming": "WY",
+    "district of columbia": "DC",
+}
+_STATE_CODES = set(_US_STATES.values())
+_COUNTRIES = {
+    "usa": "USA",
+    "us": "USA",
+    "united states": "USA",
+    "united states of america": "USA",
+    "canada": "Canada",
+    "uk": "UK",
+    "united kingdom": "UK",
+    "mexico": "Mexico",
+    "germany": "Germany",
+    "france": "France",
+    "australia": "Australia",
+}
+_TAIL = re.compile(
+    r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
+    r"(?P<zip>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)",
+)
+_TAIL_NO_COMMA = re.compile(
+    r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s+(?P<state>[A-Z]{2})\s*,?\s*(?P<zip>\d{5}(?:-\d{4})?)"
+    r"\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)"
+)
+
+
+def _state(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.upper() in _STATE_CODES:
+        return value.upper()
+    return _US_STATES.get(value.lower(), value.title())
+
+
+def extract_address(text: str) -> AddressMention | None:
+    """A street address in free text: '445 Elm Road, Apt 3, Springfield, IL 62704, USA' and similar.
+    Parts that cannot be read are left None; a message with no street line gives None."""
+    m = _ADDRESS1.search(text)
+    if not m:
+        return None
+    address1 = " ".join(m.group(1).rstrip(".").split())
+    rest = text[m.end() :]
+    address2 = None
+    if m2 := _ADDRESS2.match(rest):
+        address2 = " ".join(m2.group(1).split())
+        rest = rest[m2.end() :]
+    city = state = zip_code = country = None
+    tail = _TAIL_NO_COMMA.match(rest) or _TAIL.match(rest)
+    if tail:
+        city = tail.group("city").strip().title() or None
+        state = _state(tail.group("state"))
+        zip_code = tail.group("zip")
+        raw_country = (tail.group("country") or "").strip().lower()
+        country = _COUNTRIES.get(raw_country) or (raw_country.title() or None)
+        if state and state.lower() in _COUNTRIES:  # "Paris, France" has no state
+            country, state = _COUNTRIES[state.lower()], None
+    if zip_code is None and (z := _ZIP_ANY.search(rest)):
+        zip_code = z.group(1)
+    if country is None and zip_code and state in _STATE_CODES:
+        country = "USA"
+    return AddressMention(
+        address1=address1, address2=address2, city=city, state=state, country=country, zip=zip_code
+    )
+
+
+# ---------------------------------------------------------------- payment
+
+_BRANDS = {
+    "visa": "visa",
+    "mastercard": "mastercard",
+    "master card": "mastercard",
+    "amex": "amex",
+    "american express": "amex",
+    "discover": "discover",
+    "maestro": "maestro",
+    "diners": "diners",
+}
+_CARD = re.compile(
+    r"\b(?P<brand>visa|master\s?card|amex|american express|discover|maestro|diners)?\s*"
+    r"(?:(?:credit|debit)\s+)?(?P<card>card)?\s*(?:that\s+)?(?:ending|ends|ended|last (?:four|4|digits))\s*"
+    r"(?:in|with|on|:)?\s*(?:digits\s*)?(?P<last>\d{4})\b",
+    re.I,
+)
+_BRAND_ONLY = re.compile(r"\b(visa|master\s?card|amex|american express|discover)\b", re.I)
+_CREDIT = re.compile(r"\b(credit card|debit card|my card|the card|other card|bank card)\b", re.I)
+_PAYPAL = re.compile(r"\bpay\s?pal\b", re.I)
+_GIFT = re.compile(r"\bgift\s?-?cards?\b|\bstore credit\b|\bgift certificate\b", re.I)
+
+
+def extract_payment_methods(text: str) -> list[PaymentMention]:
+    """Payment references in reading order: cards (brand, last four), PayPal, gift card."""
+    found: list[tuple[int, PaymentMention]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _CARD.finditer(text):
+        brand = m.group("brand")
+        found.append(
+            (
+                m.start(),
+                PaymentMention(
+                    source="credit_card",
+                    brand=_BRANDS.get(" ".join(brand.lower().split())) if brand else None,
+                    last_four=m.group("last"),
+                    text=m.group(0).strip(),
+                ),
+            )
+        )
+        spans.append(m.span())
+    for m in _BRAND_ONLY.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans):
+            found.append(
+                (
+                    m.start(),
+                    PaymentMention(
+                        source="credit_card",
+                        brand=_BRANDS[" ".join(m.group(1).lower().split())],
+                        text=m.group(0),
+                    ),
+                )
+            )
+            spans.append(m.span())
+    for m in _CREDIT.finditer(text):
+        if not any(s <= m.start() < e or s < m.end() <= e for s, e in spans) and not _GIFT.match(
+            text, m.start()
+        ):
+            if "gift" in text[max(0, m.start() - 6) : m.start()].lower():
+                continue
+            found.append((m.start(), PaymentMention(source="credit_card", text=m.group(0))))
+            spans.append(m.span())
+    found.extend(
+        (m.start(), PaymentMention(source="paypal", text=m.group(0))) for m in _PAYPAL.finditer(text)
+    )
+    found.extend(
+        (m.start(), PaymentMention(source="gift_card", text=m.group(0))) for m in _GIFT.finditer(text)
+    )
+    return [p for _, p in sorted(found, key=lambda pair: pair[0])]
+
+
+# ---------------------------------------------------------------- reasons, yes/no, quantities
+
+_MISTAKE = re.compile(
+    r"\b(by (?:mistake|accident)|mistakenly|accidental(?:ly)?|(?:was|were|is) a mistake|in error|"
+    r"didn'?t mean to (?:order|buy|purchase)|(?:ordered|bought|picked|chose) the wrong|wrong (?:item|order|product)|"
+    r"ordered (?:it |them )?twice|duplicate order|misclick|clicked the wrong)\b",
+    re.I,
+)
+_NOT_NEEDED = re.compile(
+    r"\b(no longer (?:need|needed|want|wanted|require|required|necessary|use)|not needed|don'?t need (?:it|them|this|that)?|"
+    r"do not need|no need for|(?:don'?t|do not) want (?:it|them|this|that)? ?(?:any ?more)|changed my mind|"
+    r"(?:any ?more|no longer) (?:useful|relevant)|won'?t (?:be )?need|found (?:a )?(?:it |them )?(?:cheaper|better)|"
+    r"not necessary any ?more|not interested any ?more)\b",
+    re.I,
+)
+
+
+def extract_reason(text: str) -> str | None:
+    """The two cancellation reasons a store records: 'ordered by mistake' or 'no longer needed'."""
+    if _MISTAKE.search(text):
+        return "ordered by mistake"
+    if _NOT_NEEDED.search(text):
+        return "no longer needed"
+    return None
+
+
+_YES = re.compile(
+    r"^\s*(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|alright|all right|correct|confirm(?:ed)?|"
+    r"absolutely|definitely|of course|go ahead|please do|please proceed|proceed|do it|that'?s (?:right|correct|fine)|"
+    r"sounds good|perfect|right|exactly|affirmative|i confirm|i agree|agreed|fine)\b(?!\s+(?:so|but wait))",
+    re.I,
+)
+_NO = re.compile(
+    r"^\s*(?:no(?!\s+longer)|nope|nah|n|don'?t|do not|never ?mind|not now|not yet|stop|wait|hold on|negative|"
+    r"cancel that|that'?s (?:wrong|not right|incorrect|not what i)|not what i|i don'?t (?:want|agree|think so)|"
+    r"please don'?t|not (?:correct|right))\b",
+    re.I,
+)
+
+
+def extract_confirmation(text: str) -> str | None:
+    """'yes' or 'no' when the message opens with an answer ("yes please", "no, only the lamp")."""
+    if _NO.search(text):
+        return "no"
+    if _YES.search(text):
+        return "yes"
+    return None
+
+
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple of": 2,
+    "a pair of": 2,
+    "single": 1,
+}
+_EXCEPT = re.compile(
+    r"\b(?:except|but not|apart from|other than|excluding|besides|save for|minus)\b|\b(?:all|everything) but\b",
+    re.I,
+)
+_ALL = re.compile(
+    r"\b(all|everything|every (?:item|thing|product)|(?:the )?(?:whole|entire|full|complete) order|all of (?:them|it))\b",
+    re.I,
+)
+_BOTH = re.compile(r"\b(both|the two of them|the pair|each of them|either of them)\b", re.I)
+_COUNT = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a pair of|single)\s+"
+    r"(?:of (?:them|these|those|the)|items?|pieces?|units?|pairs?|of my)\b",
+    re.I,
+)
+
+
+def extract_quantity(text: str) -> Quantity | None:
+    """'all except ...', 'all', 'both' or a count ("two of them", "3 items")."""
+    if _EXCEPT.search(text) and (_ALL.search(text) or re.search(r"\b(?:everything|all)\b", text, re.I)):
+        return Quantity(kind="all_except")
+    if _BOTH.search(text):
+        return Quantity(kind="both", count=2)
+    if _ALL.search(text):
+        return Quantity(kind="all")
+    if m := _COUNT.search(text):
+        word = m.group(1).lower()
+        return Quantity(kind="count", count=int(word) if word.isdigit() else _WORD_NUMBERS[word])
+    return None
+
+
+# ---------------------------------------------------------------- products and options
+
+_COLORS = (
+    "black",
+    "white",
+    "red",
+    "blue",
+    "green",
+    "yellow",
+    "orange",
+    "purple",
+    "pink",
+    "brown",
+    "grey",
+    "silver",
+    "gold",
+    "beige",
+    "navy",
+    "teal",
+    "rose gold",
+    "space grey",
+    "cream",
+    "ivory",
+    "charcoal",
+)
+_SIZE = re.compile(r"\bsize\s+([A-Za-z0-9.]{1,5})\b|\b(XXS|XS|XXL|XL|XXXL)\b", re.I)
+_UNIT_VALUE = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:gb|tb|mb|ml|l|liters?|litres?|inch(?:es)?|in|mm|cm|ft|feet|mah|mp|w|x|"
+    r"cups?|hours?|pieces?|piece|bar|lbs?|kg|degrees|k|p)\b(?!\w)",
+    re.I,
+)
+
+
+def _vocab_mentions(text: str, vocab: Iterable[str]) -> list[str]:
+    tokens = norm_tokens(text)
+    return [v for v in dict.fromkeys(vocab) if v.strip() and contains_phrase(tokens, norm_tokens(v))]
+
+
+def extract_option_values(text: str, vocabulary: Iterable[str] = ()) -> list[str]:
+    """Option values mentioned: the caller's vocabulary (typo-tolerant) plus colours, sizes and unit values."""
+    found = _vocab_mentions(text, vocabulary)
+    found += _vocab_mentions(text, _COLORS)
+    found += [(m.group(1) or m.group(2)) for m in _SIZE.finditer(text)]
+    found += [" ".join(m.group(0).split()) for m in _UNIT_VALUE.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def extract_entities(
+    text: str, product_names: Iterable[str] = (), option_values: Iterable[str] = ()
+) -> Entities:
+    """Everything rules can read from one message."""
+    order_ids = extract_order_ids(text)
+    emails = list(dict.fromkeys(_EMAIL.findall(text)))
+    no_emails = _EMAIL.sub(" ", text)
+    address = extract_address(no_emails)
+    zips = extract_zip_codes(no_emails, order_ids)
+    if address and address.zip and address.zip not in zips:
+        zips.append(address.zip)
+    return Entities(
+        order_ids=tuple(order_ids),
+        emails=tuple(emails),
+        name=extract_name(no_emails),
+        zip_codes=tuple(zips),
+        address=address,
+        payment_methods=tuple(extract_payment_methods(no_emails)),
+        products=tuple(_vocab_mentions(text, product_names)),
+        option_values=tuple(extract_option_values(text, option_values)),
+        reason=extract_reason(text),  # type: ignore[arg-type]
+        confirmation=extract_confirmation(text),  # type: ignore[arg-type]
+        quantity=extract_quantity(text),
+    )

@@ -1,0 +1,157 @@
+"""The records the understanding layer reads and returns: context in, `Understanding` out.
+
+Plain pydantic models with no behaviour beyond small conveniences. `Candidate` is deliberately generic
+(an order line or a product variant, whatever the conversation has in hand) so this layer never
+depends on the store.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shopkeeper.understanding.intents import Intent
+
+__all__ = [
+    "AddressMention",
+    "Candidate",
+    "Entities",
+    "IntentScore",
+    "ItemResolution",
+    "OrderCandidate",
+    "OrderResolution",
+    "PaymentMention",
+    "PersonName",
+    "Quantity",
+    "Understanding",
+    "UnderstandingContext",
+    "VariantResolution",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Candidate(_Model):
+    """Something the customer may point at: an order line or a product variant."""
+
+    item_id: str
+    name: str = ""
+    options: dict[str, str] = Field(default_factory=dict)
+    product_id: str | None = None
+    order_id: str | None = None
+    available: bool | None = None
+    price_cents: int | None = None
+
+
+class OrderCandidate(_Model):
+    """An order of the customer, oldest first in the list the caller passes."""
+
+    order_id: str
+    status: str | None = None
+    placed_at: str | None = None
+    items: tuple[Candidate, ...] = ()
+
+
+class UnderstandingContext(_Model):
+    """What the conversation knows when the message arrives. Everything is optional."""
+
+    items: tuple[Candidate, ...] = ()
+    orders: tuple[OrderCandidate, ...] = ()
+    product_names: tuple[str, ...] = ()
+    original_item: Candidate | None = None
+    variants: tuple[Candidate, ...] = ()
+
+
+class IntentScore(_Model):
+    intent: Intent
+    confidence: float
+    span: str
+    source: Literal["model", "fallback", "rule"] = "model"
+
+
+class PersonName(_Model):
+    first_name: str
+    last_name: str | None = None
+
+
+class AddressMention(_Model):
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    zip: str | None = None
+
+
+class PaymentMention(_Model):
+    source: Literal["credit_card", "paypal", "gift_card"] | None = None
+    brand: str | None = None
+    last_four: str | None = None
+    text: str
+
+
+class Quantity(_Model):
+    kind: Literal["all", "both", "all_except", "count"]
+    count: int | None = None
+
+
+class Entities(_Model):
+    order_ids: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    name: PersonName | None = None
+    zip_codes: tuple[str, ...] = ()
+    address: AddressMention | None = None
+    payment_methods: tuple[PaymentMention, ...] = ()
+    products: tuple[str, ...] = ()
+    option_values: tuple[str, ...] = ()
+    reason: Literal["no longer needed", "ordered by mistake"] | None = None
+    confirmation: Literal["yes", "no"] | None = None
+    quantity: Quantity | None = None
+
+
+class ItemResolution(_Model):
+    """Which candidates the message points at. `ambiguous` when it could mean several and did not say."""
+
+    item_ids: tuple[str, ...] = ()
+    excluded_ids: tuple[str, ...] = ()
+    ambiguous: bool = False
+    reason: str = ""
+
+
+class OrderResolution(_Model):
+    order_id: str | None = None
+    ambiguous: bool = False
+    reason: str = ""
+
+
+class VariantResolution(_Model):
+    """The variant a customer asks for instead of `original`: mentioned options changed, others kept."""
+
+    item_id: str | None = None
+    options: dict[str, str] = Field(default_factory=dict)
+    requested: dict[str, str] = Field(default_factory=dict)
+    exact: bool = False
+    available: bool = False
+    reason: str = ""
+
+
+class Understanding(_Model):
+    """What one message says, as proposals: the agent decides and acts on them."""
+
+    text: str
+    intents: tuple[IntentScore, ...]
+    entities: Entities
+    items: ItemResolution | None = None
+    order: OrderResolution | None = None
+    variant: VariantResolution | None = None
+
+    @property
+    def intent(self) -> Intent:
+        return self.intents[0].intent
+
+    @property
+    def confidence(self) -> float:
+        return self.intents[0].confidence
