@@ -7,9 +7,9 @@
 - the extractive text is the best one to three sentences of the top passages, verbatim, in document
   order; a small model must never free-generate policy.
 - `phrase`, when given, is any callable `(question, passages) -> str | None` (a strong LLM backend). Each
-  sentence it returns is kept only if it is supported by the passages: every number it states appears in
-  them, and it is close to one passage sentence by embedding or covered by its words. Unsupported
-  sentences are dropped; if none survive, the extractive answer is used.
+  sentence it returns is kept only if it is supported by the passages (`supported`: its numbers and
+  most of its content words appear in them, it is close in meaning to one passage sentence and agrees
+  with it on negation). Unsupported sentences are dropped; if none survive, the extractive answer is used.
 - citations name document and section with a stable anchor (`returns#refund-timing`) and a relative
   URL (`/kb/returns#refund-timing`) the web chat can link to.
 This module knows nothing about storage, files or any particular model.
@@ -17,6 +17,7 @@ This module knows nothing about storage, files or any particular model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,8 @@ Encoder = Callable[[list[str]], npt.NDArray[np.float32]]
 # questions the documents do not cover score below.
 GROUNDED_MIN_SIMILARITY = 0.45
 GROUNDED_MIN_COVERAGE = 0.5
-SUPPORT_MIN_SIMILARITY = 0.72
-SUPPORT_MIN_COVERAGE = 0.75
+SUPPORT_MIN_SIMILARITY = 0.6
+SUPPORT_MIN_COVERAGE = 0.8
 _MAX_SENTENCES = 3
 _PASSAGES_CONSIDERED = 3
 
@@ -135,19 +136,37 @@ def _candidates(question: str, passages: Sequence[Passage], encode: Encoder) -> 
     ]
 
 
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|cannot|can't|won't|don't|doesn't|isn't|aren't|without|nothing)\b", re.I
+)
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATION.search(text.replace("’", "'")))
+
+
 def supported(sentence: str, passages: Sequence[Passage], encode: Encoder) -> bool:
-    """Whether one sentence is backed by the passages (numbers present, meaning close or words covered)."""
+    """Whether one sentence is backed by the passages.
+
+    All of: every number it states appears in them; most of its content words appear in them (a claim
+    that brings its own words, such as "instant", is new); it is close in meaning to one passage
+    sentence; and it agrees with that sentence on negation ("never expire" vs "expire").
+    """
     source_sentences = [s for p in passages for s in sentences(p.text)]
     if not source_sentences:
         return False
-    all_text = " ".join(p.text for p in passages)
+    all_text = " ".join(f"{p.section} {p.text}" for p in passages)
     if not numbers(sentence) <= numbers(all_text):
         return False
     tokens = content_tokens(sentence)
-    if tokens and max(_coverage(tokens, s) for s in source_sentences) >= SUPPORT_MIN_COVERAGE:
-        return True
+    if tokens and _coverage(tokens, all_text) < SUPPORT_MIN_COVERAGE:
+        return False
     vectors = encode([sentence, *source_sentences])
-    return float(np.max(vectors[1:] @ vectors[0])) >= SUPPORT_MIN_SIMILARITY
+    sims = vectors[1:] @ vectors[0]
+    best = int(np.argmax(sims))
+    if float(sims[best]) < SUPPORT_MIN_SIMILARITY:
+        return False
+    return _negated(sentence) == _negated(source_sentences[best])
 
 
 def _generated(

@@ -23,6 +23,10 @@ _STOPWORD_TEXT = """a about above after again all also am an and any are as at b
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9$])")
+# Abbreviations whose period does not end a sentence ("before 2 p.m. Eastern Time").
+_ABBREVIATION = re.compile(
+    r"\b(?:[ap]\.m\.|e\.g\.|i\.e\.|etc\.|vs\.|approx\.|no\.|D\.C\.|U\.S\.|Mr\.|Mrs\.|Ms\.|Dr\.|St\.)"
+)
 _NUMBER = re.compile(r"\$?\d+(?:[.,]\d+)*%?")
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -66,9 +70,9 @@ def sentences(text: str) -> list[str]:
     """Split a paragraph-joined text into sentences (paragraph breaks always end a sentence)."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n|\n", text):
-        para = " ".join(para.split())
+        para = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", "\x00"), " ".join(para.split()))
         if para:
-            out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
+            out.extend(s.strip().replace("\x00", ".") for s in _SENTENCE_END.split(para) if s.strip())
     return out
 
 

@@ -1,0 +1,81 @@
+"""Questions for the answer-faithfulness test, written for the demo store's documents.
+
+UNANSWERABLE: plausible shop questions the documents do not cover; the bot must say it does not know.
+ANSWERABLE: (question, fact the reply must contain, documents a citation may come from).
+"""
+
+from __future__ import annotations
+
+UNANSWERABLE = [
+    "Do you price match if I find the same item cheaper elsewhere?",
+    "Do you have a loyalty or rewards points program?",
+    "Is there a student discount?",
+    "Do you offer a military discount?",
+    "What are the opening hours of your physical store?",
+    "Where is your nearest retail location?",
+    "Can you gift wrap my order?",
+    "Can I have my name engraved on the wristwatch?",
+    "Do you sell wholesale to businesses at bulk prices?",
+    "Do you have an affiliate program for bloggers?",
+    "Are you hiring? How do I apply for a job?",
+    "Do you offer an assembly service for furniture?",
+    "Can a technician install the smart thermostat at my home?",
+    "Do you have a trade-in program for old phones?",
+    "Can I rent a bicycle instead of buying one?",
+    "Do you offer layaway plans?",
+    "Do you have a mobile app?",
+    "Do you sell refurbished products?",
+    "Is there a newsletter I can sign up for?",
+    "Do you give a referral bonus for inviting friends?",
+    "Can I book a personal shopping appointment?",
+    "Who is the CEO of the company?",
+    "What year was the store founded?",
+    "Do you take back old electronics for recycling?",
+    "Are your products ethically sourced?",
+    "Do you sponsor local sports teams?",
+    "Can I leave a product review on your website?",
+    "Do you have a wedding gift registry?",
+    "Do you give out free perfume samples?",
+    "Can I get a discount code for my first order?",
+]
+
+ANSWERABLE = [
+    ("How long do credit card refunds take after a return?", "5 to 7 business days", {"returns", "payments"}),
+    ("How much does expedited shipping cost?", "$14.99", {"shipping"}),
+    ("What is the minimum order for free standard shipping?", "$50", {"shipping"}),
+    ("What is the cutoff time for same-day processing?", "2 p.m.", {"shipping"}),
+    ("How long does standard shipping take to arrive?", "3 to 7 business days", {"shipping"}),
+    ("How long is the warranty on a laptop?", "1 year", {"warranty"}),
+    ("What is the warranty on a bicycle?", "2 years", {"warranty"}),
+    ("How long are shoes covered by the warranty?", "90 days", {"warranty"}),
+    ("How many days do I have to drop off my return parcel?", "14 days", {"returns"}),
+    ("Is return shipping free?", "free", {"returns"}),
+    ("Do gift cards expire?", "never expire", {"payments"}),
+    ("Which credit cards do you accept?", "Visa", {"payments"}),
+    ("Which states are not charged sales tax?", "Oregon", {"payments"}),
+    ("How long do you keep my order records?", "7 years", {"privacy"}),
+    ("When are support chat transcripts deleted?", "2 years", {"privacy"}),
+    ("How long do you take to answer a request to delete my data?", "30 days", {"privacy"}),
+    ("Do you sell my personal data?", "never sell", {"privacy"}),
+    ("What reasons can I give to cancel an order?", "ordered by mistake", {"cancellations"}),
+    ("Can I cancel only one item of my order?", "cannot cancel just one item", {"cancellations"}),
+    ("Which orders can be cancelled?", "pending", {"cancellations"}),
+    (
+        "Can I exchange an item for a different kind of product?",
+        "cannot exchange an item for a different kind of product",
+        {"exchanges"},
+    ),
+    ("How many exchanges can one order have?", "one exchange or one return", {"exchanges", "returns"}),
+    ("What does an order number start with?", "#W", {"account-faq"}),
+    ("How quickly does the human support team answer?", "1 business day", {"account-faq"}),
+    ("How long does a reissued invoice with my company name take?", "2 business days", {"account-faq"}),
+    ("Where do I find the invoice for my order?", "PDF", {"account-faq"}),
+    ("How long until a lost package is replaced or refunded?", "3 business days", {"shipping"}),
+    ("Do you ship outside the United States?", "do not ship outside the United States", {"shipping"}),
+    ("Can my refund go onto a brand new gift card?", "already on your account", {"returns", "payments"}),
+    (
+        "Can I switch my pending order's payment to a gift card?",
+        "covers the full order total",
+        {"order-changes", "payments"},
+    ),
+]
