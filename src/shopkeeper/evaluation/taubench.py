@@ -1,0 +1,177 @@
+"""The tau-bench retail evaluation: each task becomes a simulated customer talking to the agent on a
+fresh copy of the imported tau-bench store; the case succeeds when the final store equals the
+task's expected result exactly (amounts to the cent, every other record unchanged).
+
+`TauBench.prepare(dir, workdir)` imports the store once into a template SQLite file; each case runs
+on its own file copy. Failures are explained from the writes the agent made (wrong, missing, extra)
+or how the conversation ended (turn limit, handoff, agent error). The agent comes from a factory,
+so this module never imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from shopkeeper.evaluation.conversation import TURN_LIMIT, AgentLike, Conversation, converse
+from shopkeeper.evaluation.customer import SimulatedCustomer, Style
+from shopkeeper.evaluation.goals import STATUS, TAU_WRITES, Goal, goal_from_tau, proposal_matches
+from shopkeeper.evaluation.profile import load_view
+from shopkeeper.evaluation.report import CaseResult
+from shopkeeper.evaluation.storediff import Snapshot, compare_to_expected, snapshot
+from shopkeeper.store.db import Database, open_store
+from shopkeeper.store.taubench import import_taubench
+
+__all__ = ["AgentFactory", "Split", "TauBench", "TauTask", "diagnose", "load_tasks", "run_task", "select"]
+
+Split = Literal["train", "dev", "all"]
+AgentFactory = Callable[[Database], AgentLike]
+_ORDER_ID = re.compile(r"#?W\d{7}")
+
+
+@dataclass(frozen=True)
+class TauTask:
+    split: str
+    index: int
+    user_id: str
+    instruction: str
+    goals: tuple[Goal, ...]
+    expected: dict[str, Any]
+    use_email: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.split}[{self.index}]"
+
+
+def _status_goal(task: dict[str, Any]) -> Goal:
+    """A task without writes: the customer asks about an order named in the reads or the instruction."""
+    for action in task["actions"]:
+        if action["name"] == "get_order_details" and "order_id" in action["kwargs"]:
+            return Goal(STATUS, {"order_id": action["kwargs"]["order_id"]})
+    found = _ORDER_ID.search(task["instruction"])
+    return Goal(STATUS, {"order_id": f"#{found.group().lstrip('#')}"} if found else {})
+
+
+def load_tasks(directory: Path, split: Split = "all") -> list[TauTask]:
+    out: list[TauTask] = []
+    for name in ("train", "dev") if split == "all" else (split,):
+        tasks = json.loads((directory / f"tasks_{name}.json").read_text())
+        expected = {e["task_index"]: e for e in json.loads((directory / f"expected_{name}.json").read_text())}
+        for i, task in enumerate(tasks):
+            exp = expected[i]
+            writes = [a for a in task["actions"] if a["name"] in TAU_WRITES]
+            goals = tuple(
+                goal_from_tau(a["name"], a["kwargs"], bool(w["ok"]))
+                for a, w in zip(writes, exp["writes"], strict=True)
+            ) or (_status_goal(task),)
+            use_email = "email" in task["instruction"].lower()
+            out.append(TauTask(name, i, task["user_id"], task["instruction"], goals, exp, use_email))
+    return out
+
+
+def select(
+    tasks: Sequence[TauTask], *, limit: int | None = None, sample: int | None = None, seed: int = 0
+) -> list[TauTask]:
+    """The first `limit` tasks, or a seeded random `sample` of them (kept in file order)."""
+    chosen = list(tasks)
+    if sample is not None and sample < len(chosen):
+        picked = set(random.Random(seed).sample(range(len(chosen)), sample))
+        chosen = [t for i, t in enumerate(chosen) if i in picked]
+    return chosen[:limit] if limit is not None else chosen
+
+
+@dataclass
+class TauBench:
+    """An imported tau-bench store (template file + its snapshot) and the original records."""
+
+    directory: Path
+    template: Path
+    base: Snapshot
+    originals: dict[str, dict[str, Any]]
+
+    @classmethod
+    def prepare(cls, directory: Path, workdir: Path) -> TauBench:
+        workdir.mkdir(parents=True, exist_ok=True)
+        template = workdir / "taubench-template.db"
+        template.unlink(missing_ok=True)
+        db = open_store(f"sqlite:///{template}")
+        try:
+            import_taubench(db, directory)
+            base = snapshot(db)
+        finally:
+            db.dispose()  # the last connection closing checkpoints the WAL into the main file
+        originals = {k: json.loads((directory / f"{k}.json").read_text()) for k in ("users", "orders")}
+        return cls(directory, template, base, originals)
+
+    @contextmanager
+    def copy(self, name: str) -> Iterator[Database]:
+        """A fresh store for one case, removed afterwards."""
+        path = self.template.with_name(f"case-{name}.db")
+        shutil.copyfile(self.template, path)
+        db = open_store(f"sqlite:///{path}", migrate=False)
+        try:
+            yield db
+        finally:
+            db.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def diagnose(goals: Sequence[Goal], conversation: Conversation) -> tuple[str, list[str]]:
+    """Why a case failed: from how it ended, then from the accepted writes against the goals."""
+    wanted = [g for g in goals if g.is_write and g.expect_ok]
+    details: list[str] = []
+    wrong = extra = False
+    for write in conversation.writes:
+        match = next((g for g in wanted if not proposal_matches(g, write.action, write.arguments)), None)
+        if match is not None:
+            wanted.remove(match)
+            continue
+        close = next((g for g in wanted if g.action == write.action), None)
+        if close is not None:
+            wrong = True
+            diffs = proposal_matches(close, write.action, write.arguments)
+            details.append(f"wrong write {write.action}: {'; '.join(diffs)}")
+        else:
+            extra = True
+            details.append(f"extra write {write.action} {write.arguments}")
+    details += [f"missing write {g.action} {g.arguments}" for g in wanted]
+    if conversation.ended_by == "agent_error":
+        return "agent error", [*details, (conversation.error or "").strip().splitlines()[-1]]
+    if conversation.ended_by == "handoff":
+        return "handoff", details
+    if conversation.ended_by == "turn_limit":
+        return "turn limit", details
+    if wrong:
+        return "wrong write", details
+    if extra:
+        return "extra write", details
+    if wanted:
+        return "missing write", details
+    return "wrong write", [*details, "the writes matched the goals but the store differs"]
+
+
+def run_task(
+    bench: TauBench, task: TauTask, style: Style, make_agent: AgentFactory, turn_limit: int = TURN_LIMIT
+) -> CaseResult:
+    with bench.copy(f"{task.split}-{task.index}-{style}") as db:
+        order_ids = tuple(g.order_id for g in task.goals if g.order_id)
+        view = load_view(db, task.user_id, order_ids)
+        goals = list(task.goals)
+        if goals[0].action == STATUS and not goals[0].order_id and view.orders:
+            goals[0] = Goal(STATUS, {"order_id": next(iter(view.orders))})
+        customer = SimulatedCustomer(view, goals, style=style, seed=task.name, use_email=task.use_email)
+        conversation = converse(make_agent(db), customer, turn_limit)
+        problems = compare_to_expected(db, bench.base, task.expected, bench.originals)
+    if not problems:
+        return CaseResult(task.name, style, True, conversation)
+    reason, details = diagnose(goals, conversation)
+    return CaseResult(task.name, style, False, conversation, reason, [*details, *problems])
