@@ -18,6 +18,7 @@ to free text only.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -55,7 +56,7 @@ def _env_choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
 @dataclass
 class _Loaded:
     tokenizer: Any
-    model: Any
+    config: Any
     stepper: Any
     end_ids: set[int]
     device: str
@@ -119,8 +120,9 @@ class TransformersBackend:
 
         from shopkeeper.llm._engine import make_stepper
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        logs: Any = hf_logging
+        logs.set_verbosity_error()
+        logs.disable_progress_bar()
         torch.set_num_threads(self.threads)
         cuda = torch.cuda.is_available() if self.device_setting == "auto" else self.device_setting == "cuda"
         if cuda and not torch.cuda.is_available():
@@ -128,7 +130,8 @@ class TransformersBackend:
         device, dtype = ("cuda", torch.bfloat16) if cuda else ("cpu", torch.float32)
         folder = self.files.checkpoint
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype).to(device)
+        model: Any = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
+        model = model.to(device)
         model.eval()
         if getattr(tokenizer, "chat_template", None) is None:
             raise ConfigError(
@@ -139,7 +142,11 @@ class TransformersBackend:
             end_ids.update([source] if isinstance(source, int) else (source or []))
         with torch.inference_mode():
             stepper = make_stepper(model, self.precision)
-        return _Loaded(tokenizer, model, stepper, end_ids, device, time.perf_counter() - start, prepare_s)
+        # The stepper keeps what it needs (its own bf16/int8 copies on the fast path); the rest goes.
+        config = model.config
+        del model
+        gc.collect()
+        return _Loaded(tokenizer, config, stepper, end_ids, device, time.perf_counter() - start, prepare_s)
 
     def prompt_ids(self, messages: Sequence[Message]) -> list[int]:
         """The token ids of the chat-templated prompt, ready for the assistant's turn."""
@@ -156,7 +163,7 @@ class TransformersBackend:
             check_supported(settings.json_schema)
         loaded = self.load()
         ids = self.prompt_ids(messages)
-        limit = int(getattr(loaded.model.config, "max_position_embeddings", 2048))
+        limit = int(getattr(loaded.config, "max_position_embeddings", 2048))
         if len(ids) + settings.max_tokens + 64 > limit:
             raise ModelError(
                 f"The prompt ({len(ids)} tokens) is too long for this model's {limit}-token window."

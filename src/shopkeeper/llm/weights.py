@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shopkeeper.errors import ConfigError
 
@@ -76,7 +77,7 @@ def resolve(path: str | None, cache_dir: Path) -> ModelFiles:
     if not source.exists():
         raise ConfigError(
             f"The model path {source} does not exist.",
-            fix="Set SHOPKEEPER_LLM=transformers:/path/to/checkpoint_dir_or_file.gguf, or plain `transformers`.",
+            fix="Set SHOPKEEPER_LLM=transformers:/path/to/checkpoint_or_file.gguf, or plain `transformers`.",
         )
     if source.is_dir():
         if not (source / "config.json").exists():
@@ -114,10 +115,11 @@ def prepare(files: ModelFiles, progress: Callable[[str], None] = _say) -> float:
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
+        logs: Any = hf_logging
+        logs.set_verbosity_error()
         folder, name = str(files.source.parent), files.source.name
         tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype="float32")
+        model: Any = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype="float32")
         # transformers refuses to save a GGUF-loaded model; the weights are plain fp32 tensors by now.
         model.hf_quantizer = None
         if hasattr(model.config, "quantization_config"):
