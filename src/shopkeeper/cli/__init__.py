@@ -27,6 +27,9 @@ def _mount() -> None:
     from shopkeeper.cli import store
 
     app.add_typer(store.app, name="store")
+    from shopkeeper.cli import model
+
+    app.add_typer(model.app, name="model")
     from shopkeeper.cli import kb
 
     app.add_typer(kb.app, name="kb")
