@@ -124,8 +124,37 @@ def _typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+# Ways customers frame a request; an example opening with one is also written with another.
+_FRAMES = [
+    "i want to",
+    "i'd like to",
+    "i need to",
+    "i would like to",
+    "how do i",
+    "how can i",
+    "can i",
+    "could you help me",
+    "help me",
+    "i need help to",
+    "where can i",
+    "where do i",
+    "i have to",
+    "can you help me",
+    "i'm trying to",
+    "what do i have to do to",
+    "is it possible to",
+    "i need assistance to",
+    "tell me how to",
+    "i wanna",
+]
+_FRAME = re.compile(
+    r"^(?:" + "|".join(re.escape(f) for f in sorted(_FRAMES, key=len, reverse=True)) + r")\s+", re.I
+)
+
+
 def augment(examples: Sequence[tuple[str, Intent]], seed: int = 7) -> list[tuple[str, Intent]]:
-    """Each example, plus a casual variant (opener/closer, lower case) and a variant with one typo."""
+    """Each example, plus a casual variant (opener/closer, lower case), a variant with one typo and, for
+    examples opening with a request frame ("I want to ..."), the same request in two other frames."""
     rng = random.Random(seed)
     out: list[tuple[str, Intent]] = []
     for text, intent in examples:
@@ -134,6 +163,9 @@ def augment(examples: Sequence[tuple[str, Intent]], seed: int = 7) -> list[tuple
             casual = rng.choice(_OPENERS) + text.rstrip("?.!").lower() + rng.choice(_CLOSERS)
             out.append((casual, intent))
             out.append((_typo(text, rng), intent))
+            if m := _FRAME.match(text):
+                for frame in rng.sample(_FRAMES, 2):
+                    out.append((f"{frame} {text[m.end() :]}", intent))
     return out
 
 
