@@ -52,6 +52,7 @@ class SimulatedCustomer:
     _pending: ProposalEvent | None = field(init=False, default=None)
     _stated: bool = field(init=False, default=False)  # the current goal was said in full
     _told_order: bool = field(init=False, default=False)  # the current goal's order id was said
+    _raised: bool = field(init=False, default=False)  # the agent has heard of the current goal
     _asked: dict[tuple[int, str], int] = field(init=False, default_factory=dict)  # times each slot was asked
 
     def __post_init__(self) -> None:
@@ -69,6 +70,7 @@ class SimulatedCustomer:
         if self.goal is None:
             self.done = True
             return f"{greeting} Never mind, I'm fine."
+        self._raised = True
         if self.style == "asked":
             return f"{greeting} {phrasing.request(self.goal, self._rng)}"
         who = phrasing.identity(self.view.customer, self.use_email, self._rng)
@@ -110,7 +112,7 @@ class SimulatedCustomer:
         if self.goal is not None and self.outcomes[self._current].status == "open":
             self.outcomes[self._current].status = "skipped"
         self._current += 1
-        self._stated = self._told_order = False
+        self._stated = self._told_order = self._raised = False
 
     def _judge(self, proposal: ProposalEvent) -> str:
         goal = self.goal
@@ -124,7 +126,7 @@ class SimulatedCustomer:
         return phrasing.no(self._state_goal(goal), self._rng)
 
     def _state_goal(self, goal: Goal) -> str:
-        self._stated = True
+        self._stated = self._raised = True
         return phrasing.statement(self.view, goal, self._rng)
 
     def _next_or_end(self) -> str:
@@ -134,6 +136,7 @@ class SimulatedCustomer:
             return phrasing.nothing_else(self._rng)
         if self.style == "upfront":
             return "Yes. " + self._state_goal(goal)
+        self._raised = True
         return "Yes. " + phrasing.request(goal, self._rng)
 
     def _unprompted(self, acted: bool) -> str:
@@ -162,7 +165,7 @@ class SimulatedCustomer:
         if slot == "identity":
             return phrasing.identity(view.customer, self.use_email, rng)
         if slot == "anything_else":
-            if goal is not None:
+            if goal is not None and self._raised:
                 self._advance()  # the agent considers the request finished (or refused it)
             return self._next_or_end()
         if goal is None:

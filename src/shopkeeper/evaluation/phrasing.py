@@ -173,9 +173,9 @@ def _changes(view: CustomerView, goal: Goal, rng: random.Random) -> str:
             _pick(
                 rng,
                 [
-                    f"the {label} to {words}",
-                    f"for the {label}, the {words} one",
-                    f"swap the {label} for the one with {words}",
+                    f"the {label} changed to {words}",
+                    f"the {label} in {words} instead",
+                    f"the {label} as {words}",
                 ],
             )
         )
@@ -184,7 +184,9 @@ def _changes(view: CustomerView, goal: Goal, rng: random.Random) -> str:
 
 def new_items(view: CustomerView, goal: Goal, rng: random.Random) -> str:
     said = _changes(view, goal, rng)
-    return f"I'd like {said}." if said else "Nothing."
+    if not said:
+        return "Nothing."
+    return _pick(rng, [f"I'd like {said}.", f"{said[0].upper()}{said[1:]}, please.", f"I want {said}."])
 
 
 def payment(view: CustomerView, method_id: str, rng: random.Random) -> str:
@@ -198,7 +200,7 @@ def payment(view: CustomerView, method_id: str, rng: random.Random) -> str:
 def _method_names(m: PaymentMethod, several: bool) -> list[str]:
     if m.source == "credit_card" and m.last_four:
         brand = (m.brand or "credit card").title()
-        return [f"my {brand} ending in {m.last_four}", f"the {brand} card ending {m.last_four}"]
+        return [f"my {brand} ending in {m.last_four}", f"{brand} ending {m.last_four}"]
     if several:
         return [m.id]
     if m.source == "paypal":
@@ -236,7 +238,7 @@ def statement(view: CustomerView, goal: Goal, rng: random.Random) -> str:
         return f"Please update my default address to {address(a.get('address', {}))}."
     if goal.action == "modify_order_items":
         change = _changes(view, goal, rng)
-        return f"On my pending order {oid} I'd like to change {change}. Use {pay} for the price difference."
+        return f"On my pending order {oid} I'd like {change}. Use {pay} for the price difference."
     if goal.action == "exchange_order_items":
         change = _changes(view, goal, rng)
         return f"I'd like to exchange items from order {oid}: {change}. Use {pay} for any price difference."

@@ -104,6 +104,7 @@ def _summary(label: str, results: Sequence[CaseResult]) -> Summary:
 class Report:
     title: str
     results: list[CaseResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def styles(self) -> list[str]:
@@ -131,6 +132,7 @@ class Report:
             "overall": summary(self.overall()),
             "by_style": [summary(s) for s in self.by_style()],
             "failure_reasons": dict(self.reasons()),
+            "skipped": self.skipped,
             "results": [r.as_dict() for r in self.results],
         }
 
@@ -170,6 +172,8 @@ def render(report: Report, console: Console, *, failures: int = 20, transcripts:
             reasons.add_row(reason, str(n))
         parts.append(reasons)
     console.print(Group(*parts))
+    for note in report.skipped:
+        console.print(f"[yellow]skipped[/] {note}")
     for i, r in enumerate(report.failures[:failures]):
         console.print(
             f"[bold red]FAIL[/] {r.name} ({r.style}) [yellow]{r.reason}[/]: {'; '.join(r.details)[:300]}"

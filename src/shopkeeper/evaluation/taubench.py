@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,9 +23,9 @@ from shopkeeper.evaluation.customer import SimulatedCustomer, Style
 from shopkeeper.evaluation.goals import STATUS, TAU_WRITES, Goal, goal_from_tau, proposal_matches
 from shopkeeper.evaluation.profile import load_view
 from shopkeeper.evaluation.report import CaseResult
-from shopkeeper.evaluation.storediff import Snapshot, compare_to_expected, snapshot
-from shopkeeper.store.db import Database, open_store
-from shopkeeper.store.taubench import import_taubench
+from shopkeeper.evaluation.storediff import compare_to_expected
+from shopkeeper.evaluation.stores import Template, taubench_template
+from shopkeeper.store.db import Database
 
 __all__ = ["AgentFactory", "Split", "TauBench", "TauTask", "diagnose", "load_tasks", "run_task", "select"]
 
@@ -90,39 +88,17 @@ def select(
 
 @dataclass
 class TauBench:
-    """An imported tau-bench store (template file + its snapshot) and the original records."""
+    """An imported tau-bench store (a template to copy per case) and the original records."""
 
     directory: Path
-    template: Path
-    base: Snapshot
+    store: Template
     originals: dict[str, dict[str, Any]]
 
     @classmethod
     def prepare(cls, directory: Path, workdir: Path) -> TauBench:
-        workdir.mkdir(parents=True, exist_ok=True)
-        template = workdir / "taubench-template.db"
-        template.unlink(missing_ok=True)
-        db = open_store(f"sqlite:///{template}")
-        try:
-            import_taubench(db, directory)
-            base = snapshot(db)
-        finally:
-            db.dispose()  # the last connection closing checkpoints the WAL into the main file
+        store = taubench_template(directory, workdir)
         originals = {k: json.loads((directory / f"{k}.json").read_text()) for k in ("users", "orders")}
-        return cls(directory, template, base, originals)
-
-    @contextmanager
-    def copy(self, name: str) -> Iterator[Database]:
-        """A fresh store for one case, removed afterwards."""
-        path = self.template.with_name(f"case-{name}.db")
-        shutil.copyfile(self.template, path)
-        db = open_store(f"sqlite:///{path}", migrate=False)
-        try:
-            yield db
-        finally:
-            db.dispose()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return cls(directory, store, originals)
 
 
 def diagnose(goals: Sequence[Goal], conversation: Conversation) -> tuple[str, list[str]]:
@@ -162,7 +138,7 @@ def diagnose(goals: Sequence[Goal], conversation: Conversation) -> tuple[str, li
 def run_task(
     bench: TauBench, task: TauTask, style: Style, make_agent: AgentFactory, turn_limit: int = TURN_LIMIT
 ) -> CaseResult:
-    with bench.copy(f"{task.split}-{task.index}-{style}") as db:
+    with bench.store.copy(f"{task.split}-{task.index}-{style}") as db:
         order_ids = tuple(g.order_id for g in task.goals if g.order_id)
         view = load_view(db, task.user_id, order_ids)
         goals = list(task.goals)
@@ -170,7 +146,7 @@ def run_task(
             goals[0] = Goal(STATUS, {"order_id": next(iter(view.orders))})
         customer = SimulatedCustomer(view, goals, style=style, seed=task.name, use_email=task.use_email)
         conversation = converse(make_agent(db), customer, turn_limit)
-        problems = compare_to_expected(db, bench.base, task.expected, bench.originals)
+        problems = compare_to_expected(db, bench.store.base, task.expected, bench.originals)
     if not problems:
         return CaseResult(task.name, style, True, conversation)
     reason, details = diagnose(goals, conversation)
