@@ -35,7 +35,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from shopkeeper.errors import DataError
-from shopkeeper.evaluation.conversation import TURN_LIMIT, AgentLike, Conversation, converse
+from shopkeeper.evaluation.agents import AgentFactory
+from shopkeeper.evaluation.conversation import TURN_LIMIT, Conversation, converse
 from shopkeeper.evaluation.customer import SimulatedCustomer
 from shopkeeper.evaluation.goals import WRITE_ACTIONS, Goal, normalize_order_id
 from shopkeeper.evaluation.profile import load_view
@@ -208,9 +209,6 @@ def _check_records(e: Expect, changed: dict[str, set[str]], db: Database) -> lis
             if e.others_unchanged and (other := changed[kind] - set(wanted)):
                 problems.append(f"other {kind}s changed: {sorted(other)}")
     return problems
-
-
-AgentFactory = Callable[[Database], AgentLike]
 
 
 class _Stores:

@@ -18,19 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from shopkeeper.evaluation.conversation import TURN_LIMIT, AgentLike, Conversation, converse
+from shopkeeper.evaluation.agents import AgentFactory
+from shopkeeper.evaluation.conversation import TURN_LIMIT, Conversation, converse
 from shopkeeper.evaluation.customer import SimulatedCustomer, Style
 from shopkeeper.evaluation.goals import STATUS, TAU_WRITES, Goal, goal_from_tau, proposal_matches
 from shopkeeper.evaluation.profile import load_view
-from shopkeeper.evaluation.report import CaseResult
+from shopkeeper.evaluation.report import CaseResult, Report
 from shopkeeper.evaluation.storediff import compare_to_expected
 from shopkeeper.evaluation.stores import Template, taubench_template
-from shopkeeper.store.db import Database
 
-__all__ = ["AgentFactory", "Split", "TauBench", "TauTask", "diagnose", "load_tasks", "run_task", "select"]
+__all__ = ["Split", "TauBench", "TauTask", "diagnose", "load_tasks", "run_task", "run_taubench", "select"]
 
 Split = Literal["train", "dev", "all"]
-AgentFactory = Callable[[Database], AgentLike]
 _ORDER_ID = re.compile(r"#?W\d{7}")
 
 
@@ -151,3 +150,24 @@ def run_task(
         return CaseResult(task.name, style, True, conversation)
     reason, details = diagnose(goals, conversation)
     return CaseResult(task.name, style, False, conversation, reason, [*details, *problems])
+
+
+def run_taubench(
+    bench: TauBench,
+    tasks: Sequence[TauTask],
+    styles: Sequence[Style],
+    make_agent: AgentFactory,
+    *,
+    turn_limit: int = TURN_LIMIT,
+    progress: Callable[[CaseResult], None] | None = None,
+    title: str = "tau-bench retail",
+) -> Report:
+    """Every task in every style, one fresh store each; the report over all of them."""
+    report = Report(title)
+    for task in tasks:
+        for style in styles:
+            result = run_task(bench, task, style, make_agent, turn_limit)
+            report.results.append(result)
+            if progress is not None:
+                progress(result)
+    return report

@@ -1,0 +1,104 @@
+"""`shopkeeper eval ...`: run the agent against simulated tau-bench customers or YAML scenarios and
+print the report (success rate, turns per conversation, p50/p95 seconds per reply, failures)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from shopkeeper.errors import DataError
+
+app = typer.Typer(
+    help="Evaluate the agent: simulated tau-bench customers and scenario files.", no_args_is_help=True
+)
+_console = Console()
+DEFAULT_TAU = Path("../shared/data/tau-bench-retail")
+
+NoModel = Annotated[
+    bool, typer.Option("--no-model", help="Run the agent without a language model (templates only).")
+]
+JsonOut = Annotated[
+    Path | None, typer.Option("--json", help="Also write the full report (with transcripts) here.")
+]
+Transcripts = Annotated[int, typer.Option(help="Print the transcripts of this many failures.")]
+
+
+def _write_json(path: Path | None, data: object) -> None:
+    if path is not None:
+        path.write_text(json.dumps(data, indent=1, default=str))
+        _console.print(f"Report written to {path}")
+
+
+@app.command("taubench")
+def taubench(
+    split: Annotated[str, typer.Option(help="Tasks: train (500), dev (20) or all")] = "all",
+    style: Annotated[str, typer.Option(help="Customer style: asked, upfront or both")] = "both",
+    limit: Annotated[int | None, typer.Option(help="Only the first N tasks (after sampling)")] = None,
+    sample: Annotated[int | None, typer.Option(help="A random sample of N tasks (see --seed)")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the sample")] = 0,
+    tau: Annotated[Path, typer.Option(help="Folder with the tau-bench retail files")] = DEFAULT_TAU,
+    turn_limit: Annotated[int, typer.Option(help="Customer messages before a conversation is cut off")] = 30,
+    no_model: NoModel = False,
+    json_out: JsonOut = None,
+    transcripts: Transcripts = 0,
+) -> None:
+    """Simulated customers from tau-bench tasks; success = the final store equals the expected one."""
+    from shopkeeper.evaluation.agents import shopkeeper_agent
+    from shopkeeper.evaluation.report import render
+    from shopkeeper.evaluation.taubench import TauBench, load_tasks, run_taubench, select
+
+    if split not in ("train", "dev", "all"):
+        raise DataError(f"--split must be train, dev or all, not {split!r}")
+    styles = {"asked": ["asked"], "upfront": ["upfront"], "both": ["asked", "upfront"]}.get(style)
+    if styles is None:
+        raise DataError(f"--style must be asked, upfront or both, not {style!r}")
+    if not (tau / "tasks_train.json").exists():
+        raise DataError(f"No tau-bench retail data in {tau} (use --tau DIR)")
+    tasks = select(load_tasks(tau, split), limit=limit, sample=sample, seed=seed)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory(prefix="shopkeeper-eval-") as work:
+        bench = TauBench.prepare(tau, Path(work))
+        with _console.status("") as status:
+            done: list[bool] = []
+
+            def progress(result: object) -> None:
+                done.append(bool(getattr(result, "success", False)))
+                status.update(f"{len(done)}/{len(tasks) * len(styles)} conversations, {sum(done)} succeeded")
+
+            report = run_taubench(
+                bench,
+                tasks,
+                styles,  # type: ignore[arg-type]
+                shopkeeper_agent(model=not no_model),
+                turn_limit=turn_limit,
+                progress=progress,
+                title=f"tau-bench retail ({split}, {len(tasks)} tasks)",
+            )
+    render(report, _console, transcripts=transcripts)
+    _write_json(json_out, report.as_dict())
+
+
+@app.command("scenarios")
+def scenarios(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files")],
+    tau: Annotated[Path, typer.Option(help="Folder with the tau-bench retail files")] = DEFAULT_TAU,
+    no_model: NoModel = False,
+    json_out: JsonOut = None,
+    transcripts: Transcripts = 5,
+) -> None:
+    """Run scenario files; each passes when all its expectations hold."""
+    from shopkeeper.evaluation.agents import shopkeeper_agent
+    from shopkeeper.evaluation.report import render
+    from shopkeeper.evaluation.scenarios import load, run_scenarios
+
+    loaded = [s for f in files for s in load(f)]
+    with tempfile.TemporaryDirectory(prefix="shopkeeper-eval-") as work:
+        report = run_scenarios(loaded, shopkeeper_agent(model=not no_model), Path(work), tau_dir=tau)
+    render(report, _console, transcripts=transcripts)
+    _write_json(json_out, report.as_dict())
+    if report.failures:
+        raise typer.Exit(1)
