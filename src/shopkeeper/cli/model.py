@@ -33,6 +33,8 @@ def info(
     started = time.perf_counter()
     backend = get(llm)
     table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
     describe = getattr(backend, "describe", None)
     details = describe() if callable(describe) else {"backend": backend.name}
     if speed:
