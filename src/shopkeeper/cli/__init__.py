@@ -33,6 +33,9 @@ def _mount() -> None:
     from shopkeeper.cli import kb
 
     app.add_typer(kb.app, name="kb")
+    from shopkeeper.cli import understand
+
+    app.command("understand")(understand.understand)
     from shopkeeper.cli import eval as eval_cli
 
     app.add_typer(eval_cli.app, name="eval")

@@ -1,1 +1,59 @@
-"""Understanding (temporary)."""
+"""Understanding: one customer message in, proposals out (intents, entities, resolved references).
+
+Call `understand(text, context)`; build `context` from what the conversation knows (order lines and
+variants as `Candidate`, orders as `OrderCandidate`). The pieces are usable alone: `extract_entities`,
+`resolve_items`, `resolve_order`, `resolve_variant`, `get_classifier`. Nothing here writes to the store,
+imports an LLM client or knows the flows; importing this package does no work (the classifier loads or
+trains on first use).
+"""
+
+from __future__ import annotations
+
+from shopkeeper.understanding.classifier import Fallback, IntentClassifier, get_classifier
+from shopkeeper.understanding.entities import extract_entities
+from shopkeeper.understanding.intents import BITEXT_TO_INTENT, TASK_INTENTS, Intent, describe
+from shopkeeper.understanding.models import (
+    AddressMention,
+    Candidate,
+    Entities,
+    IntentScore,
+    ItemResolution,
+    OrderCandidate,
+    OrderResolution,
+    PaymentMention,
+    PersonName,
+    Quantity,
+    Understanding,
+    UnderstandingContext,
+    VariantResolution,
+)
+from shopkeeper.understanding.references import resolve_items, resolve_order, resolve_variant
+from shopkeeper.understanding.understand import understand
+
+__all__ = [
+    "BITEXT_TO_INTENT",
+    "TASK_INTENTS",
+    "AddressMention",
+    "Candidate",
+    "Entities",
+    "Fallback",
+    "Intent",
+    "IntentClassifier",
+    "IntentScore",
+    "ItemResolution",
+    "OrderCandidate",
+    "OrderResolution",
+    "PaymentMention",
+    "PersonName",
+    "Quantity",
+    "Understanding",
+    "UnderstandingContext",
+    "VariantResolution",
+    "describe",
+    "extract_entities",
+    "get_classifier",
+    "resolve_items",
+    "resolve_order",
+    "resolve_variant",
+    "understand",
+]

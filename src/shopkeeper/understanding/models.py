@@ -135,6 +135,7 @@ class VariantResolution(_Model):
     requested: dict[str, str] = Field(default_factory=dict)
     exact: bool = False
     available: bool = False
+    other_changes: tuple[str, ...] = Field(default=(), description="options not asked about that differ")
     reason: str = ""
 
 

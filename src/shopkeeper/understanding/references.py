@@ -1,0 +1,362 @@
+"""Reference resolution: from "the keyboard", "both of them", "the blue one in size L", "all except the
+lamp", "my last order" or "exchange it for the black one in size 10" to concrete ids.
+
+Pure functions over candidates the caller passes (order lines, product variants, orders); nothing here
+reads a store or knows a particular catalogue. Product names and option values are matched
+typo-tolerantly (plural, case, one or two typos); option values that are easy to confuse with ordinary
+words or numbers ("L", "10", "yes") count only next to their option name ("size L", "waterproof").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from shopkeeper.understanding.entities import extract_order_ids, extract_quantity
+from shopkeeper.understanding.models import (
+    Candidate,
+    ItemResolution,
+    OrderCandidate,
+    OrderResolution,
+    VariantResolution,
+)
+from shopkeeper.understanding.text import find_phrase, norm_tokens
+
+__all__ = ["option_mentions", "resolve_items", "resolve_order", "resolve_variant"]
+
+_NEEDS_KEY = {"yes", "no", "none", "full", "half"}
+_SIZE_WORDS = {"xs": ["extra small"], "s": ["small"], "m": ["medium"], "l": ["large"], "xl": ["extra large"]}
+_NEGATIONS = {"not", "non", "no", "without"}
+_EXCEPT = re.compile(
+    r"\b(?:except(?: for)?|but not|apart from|other than|excluding|besides|save for|not the|minus)\b"
+    r"|\b(?:all|everything) but\b",
+    re.I,
+)
+_ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+}
+_ORDINAL = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|last)\s+(?:one|item|product|line|thing)\b", re.I
+)
+_PRONOUN = re.compile(
+    r"\b(it|this|that|them|these|those|the item|the product|the order|this one|that one)\b", re.I
+)
+
+
+def _value_positions(tokens: list[str], key: str, value: str) -> list[int]:
+    """Where an option value is mentioned; values that look like ordinary words need their option name near."""
+    vt = norm_tokens(value)
+    if not vt:
+        return []
+    phrases = [vt] + [norm_tokens(alias) for alias in _SIZE_WORDS.get(value.lower(), [])]
+    hits = sorted({p for phrase in phrases for p in find_phrase(tokens, phrase)})
+    if not hits:
+        return []
+    needs_key = len(vt) == 1 and (vt[0].isdigit() or len(vt[0]) <= 2 or vt[0] in _NEEDS_KEY)
+    if not needs_key:
+        return hits
+    key_words = {w for w in norm_tokens(key) if len(w) > 2}
+    out = []
+    for p in hits:
+        window = tokens[max(0, p - 3) : p + len(vt) + 3]
+        if key_words & set(window):
+            out.append(p)
+    return out
+
+
+def _yes_no_positions(tokens: list[str], key: str, value: str) -> list[int]:
+    """'waterproof: yes' is mentioned by "the waterproof one", 'no' by "not waterproof"."""
+    kt = norm_tokens(key)
+    out = []
+    for p in find_phrase(tokens, kt):
+        negated = bool(_NEGATIONS & set(tokens[max(0, p - 2) : p]))
+        if negated == (value.lower() == "no"):
+            out.append(p)
+    return out
+
+
+def option_mentions(text: str, candidates: Sequence[Candidate]) -> dict[str, dict[str, int]]:
+    """{option name: {value: first position}} for values of these candidates that the text mentions."""
+    tokens = norm_tokens(text)
+    found: dict[str, dict[str, int]] = {}
+    vocab = {(k, v) for c in candidates for k, v in c.options.items()}
+    for key, value in sorted(vocab):
+        hits = _value_positions(tokens, key, value)
+        if not hits and value.lower() in {"yes", "no"}:
+            hits = _yes_no_positions(tokens, key, value)
+        if hits:
+            found.setdefault(key, {})[value] = hits[0]
+    return found
+
+
+def _name_score(tokens: list[str], name: str) -> float:
+    """1 + share of the other name words when the head noun is mentioned, 0.5 for another word only."""
+    words = norm_tokens(name)
+    if not words:
+        return 0.0
+    if find_phrase(tokens, words):
+        return 2.0
+    head, others = words[-1], words[:-1]
+    other_hits = sum(1 for w in others if len(w) > 2 and find_phrase(tokens, [w]))
+    if find_phrase(tokens, [head]):
+        return 1.0 + (other_hits / len(others) if others else 0.0)
+    return 0.5 if other_hits else 0.0
+
+
+def _option_fit(c: Candidate, mentioned: dict[str, dict[str, int]]) -> int:
+    """Mentioned values this candidate has, minus mentioned values it contradicts."""
+    score = 0
+    for key, values in mentioned.items():
+        if key in c.options:
+            score += 1 if c.options[key] in values else -1
+    return score
+
+
+def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool, str]:
+    """Indices of candidates the text names; whether it was ambiguous; how they were found."""
+    tokens = norm_tokens(text)
+    scores = [_name_score(tokens, c.name) for c in candidates]
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(candidates):
+        groups.setdefault(c.product_id or c.name.lower(), []).append(i)
+    named = [i for i, s in enumerate(scores) if s >= 1.0]
+    if named:  # among products sharing a head noun ("tea kettle", "electric kettle") keep the best named
+        heads: dict[str, float] = {}
+        for i in named:
+            head = (norm_tokens(candidates[i].name) or [""])[-1]
+            heads[head] = max(heads.get(head, 0.0), scores[i])
+        named = [i for i in named if scores[i] >= heads[(norm_tokens(candidates[i].name) or [""])[-1]]]
+    else:
+        named = [i for i, s in enumerate(scores) if s == 0.5]
+    how = "name" if named else ""
+    pool = named or list(range(len(candidates)))
+    mentioned = option_mentions(text, [candidates[i] for i in pool])
+    if mentioned:
+        kept: list[int] = []
+        pool_groups = [[i for i in g if i in pool] for g in groups.values()]
+        for members in (g for g in pool_groups if g):
+            fits = {i: _option_fit(candidates[i], mentioned) for i in members}
+            best = max(fits.values())
+            if best > 0:
+                kept.extend(i for i in members if fits[i] == best)
+            elif named and best == 0:
+                kept.extend(members)
+        if kept:
+            pool, how = sorted(kept), (how + "+options").lstrip("+")
+    if m := _ORDINAL.search(text):
+        word = m.group(1).lower()
+        index = len(candidates) - 1 if word == "last" else _ORDINALS[word]
+        if index < len(candidates):
+            return [index], False, "ordinal"
+    if not how:
+        quantity = extract_quantity(text)
+        if quantity and quantity.kind in {"all", "both", "all_except"}:
+            ambiguous = quantity.kind == "both" and len({c.item_id for c in candidates}) != 2
+            return pool, ambiguous, quantity.kind
+        if len({c.item_id for c in candidates}) == 1 and _PRONOUN.search(text):
+            return pool, False, "only item"
+        return [], False, ""
+    quantity = extract_quantity(text)
+    plural = quantity is not None or bool(
+        re.search(r"\b\w+s\b", text) and len(pool) > 1 and _plural_named(text, pool, candidates)
+    )
+    by_group: dict[str, set[str]] = {}
+    for i in pool:
+        by_group.setdefault(candidates[i].product_id or candidates[i].name.lower(), set()).add(
+            candidates[i].item_id
+        )
+    ambiguous = not plural and any(len(ids) > 1 for ids in by_group.values())
+    return pool, ambiguous, how
+
+
+def _plural_named(text: str, pool: list[int], candidates: Sequence[Candidate]) -> bool:
+    """Whether the text names a product of the pool in the plural ("the t-shirts")."""
+    raw = {w.lower() for w in re.findall(r"[A-Za-z-]+", text)}
+    for i in pool:
+        head = candidates[i].name.lower().split()[-1] if candidates[i].name else ""
+        if head and not head.endswith("s") and {head + "s", head + "es"} & raw:
+            return True
+    return False
+
+
+def resolve_items(text: str, candidates: Sequence[Candidate]) -> ItemResolution:
+    """Which of `candidates` (order lines, variants) the message points at, in candidate order.
+
+    Handles names ("the keyboard and the lamp"), options ("the blue one in size L"), quantities ("both",
+    "all of them"), exclusions ("everything except the lamp"), ordinals ("the second one") and "it"
+    when there is only one candidate. `ambiguous` is set when several different items fit and the
+    message did not say it meant them all.
+    """
+    if not candidates:
+        return ItemResolution(reason="no candidates")
+    m = _EXCEPT.search(text)
+    include, exclude = (text[: m.start()], text[m.end() :]) if m else (text, "")
+    chosen, ambiguous, how = _select(include, candidates)
+    excluded: list[int] = []
+    if exclude:
+        excluded, _, _ = _select(exclude, candidates)
+        if not chosen or how in {"all", "both", "all_except"} or not how:
+            chosen = list(range(len(candidates)))
+            how = "all except"
+        chosen = [i for i in chosen if i not in excluded]
+        ambiguous = False
+    return ItemResolution(
+        item_ids=tuple(candidates[i].item_id for i in chosen),
+        excluded_ids=tuple(candidates[i].item_id for i in excluded),
+        ambiguous=ambiguous,
+        reason=how or "nothing mentioned",
+    )
+
+
+_LATEST = re.compile(r"\b(last|latest|most recent|newest|recent|just placed|just made)\b", re.I)
+_EARLIEST = re.compile(r"\b(first|oldest|earliest)\b", re.I)
+_SECOND = re.compile(r"\b(second|2nd)\b", re.I)
+_STATUS_WORDS = {
+    "pending": "pending",
+    "delivered": "delivered",
+    "processed": "processed",
+    "shipped": "processed",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "returned": "return requested",
+    "exchanged": "exchange requested",
+}
+
+
+def _norm_order_id(value: str) -> str:
+    v = value.strip().upper().lstrip("#")
+    return v
+
+
+def resolve_order(text: str, orders: Sequence[OrderCandidate]) -> OrderResolution:
+    """Which of the customer's orders (oldest first) the message means: an id it states, "my last order",
+    "the first one", "the pending one", or "the order with the lamp"."""
+    if not orders:
+        return OrderResolution(reason="no orders")
+    known = {_norm_order_id(o.order_id): o.order_id for o in orders}
+    for raw in extract_order_ids(text):
+        key = _norm_order_id(raw)
+        if key in known:
+            return OrderResolution(order_id=known[key], reason="id")
+        return OrderResolution(reason=f"id {raw} is not one of this customer's orders")
+    ordered = list(orders)
+    if all(o.placed_at for o in orders):
+        ordered.sort(key=lambda o: o.placed_at or "")
+    if re.search(r"\border|purchase|one\b", text, re.I):
+        if _LATEST.search(text):
+            return OrderResolution(order_id=ordered[-1].order_id, reason="latest")
+        if _EARLIEST.search(text):
+            return OrderResolution(order_id=ordered[0].order_id, reason="earliest")
+        if _SECOND.search(text) and len(ordered) > 1:
+            return OrderResolution(order_id=ordered[1].order_id, reason="second")
+    lowered = text.lower()
+    statuses = {s for w, s in _STATUS_WORDS.items() if re.search(rf"\b{w}\b", lowered)}
+    pool = [o for o in ordered if o.status and o.status.lower() in statuses] if statuses else ordered
+    items = [c for o in pool for c in o.items]
+    if items:
+        found = resolve_items(text, items)
+        if found.item_ids and found.reason.startswith("name"):
+            owners = [o for o in pool if any(c.item_id in found.item_ids for c in o.items)]
+            if len(owners) == 1:
+                return OrderResolution(order_id=owners[0].order_id, reason="contains item")
+            if owners and len(owners) < len(pool):
+                pool = owners
+    if statuses and len(pool) == 1:
+        return OrderResolution(order_id=pool[0].order_id, reason="status")
+    if len(orders) == 1 and re.search(r"\b(my|the|this|that) (order|purchase)\b", text, re.I):
+        return OrderResolution(order_id=orders[0].order_id, reason="only order")
+    return OrderResolution(ambiguous=len(pool) > 1 and pool != ordered, reason="not settled")
+
+
+# ---------------------------------------------------------------- variants
+
+_TARGET = re.compile(r"\b(?:for|to|with|into|instead)\b", re.I)
+_INSTEAD_OF = re.compile(r"\binstead of\b[^,.;!?]*?(?=\bfor\b|[,.;!?]|$)", re.I)
+
+
+def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) -> dict[str, str]:
+    """Option values the customer asks for, one per option name."""
+    text = _INSTEAD_OF.sub(" ", text)
+    segments = [text[m.end() :] for m in _TARGET.finditer(text)] + [text]
+    mentioned: dict[str, dict[str, int]] = {}
+    for segment in segments:
+        mentioned = option_mentions(segment, [original, *variants])
+        if mentioned:
+            break
+    if not mentioned:
+        return {}
+    tokens = norm_tokens(text)
+    # One value under several option names ("black" frame / lens): the name said nearby wins, else the
+    # options where it would be a change.
+    by_value: dict[str, list[str]] = {}
+    for key, values in mentioned.items():
+        for value in values:
+            by_value.setdefault(value, []).append(key)
+    for value, keys in by_value.items():
+        if len(keys) < 2:
+            continue
+        near = [
+            k
+            for k in keys
+            if any(w in tokens for w in norm_tokens(k) if len(w) > 2 and w not in norm_tokens(value))
+        ]
+        changing = [k for k in keys if original.options.get(k) != value]
+        keep = near or changing or keys[:1]
+        for k in keys:
+            if k not in keep:
+                mentioned[k].pop(value, None)
+    request: dict[str, str] = {}
+    for key, values in mentioned.items():
+        if not values:
+            continue
+        changes = {v: p for v, p in values.items() if v != original.options.get(key)}
+        pick = changes or values
+        request[key] = max(pick, key=lambda v: pick[v])  # the value said last ("from clicky to linear")
+    return request
+
+
+def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate]) -> VariantResolution:
+    """The available variant of the original's product that has the options the text asks for, keeping
+    the original's other options where possible. `exact` when every requested value is matched."""
+    same = [v for v in variants if original.product_id is None or v.product_id in (None, original.product_id)]
+    request = _requested(text, original, same)
+    if not request:
+        return VariantResolution(reason="no option mentioned")
+
+    def score(v: Candidate) -> tuple[int, int]:
+        hits = sum(1 for k, val in request.items() if v.options.get(k) == val)
+        kept = sum(1 for k, val in original.options.items() if k not in request and v.options.get(k) == val)
+        return hits, kept
+
+    others = [v for v in same if v.item_id != original.item_id]
+    available = [v for v in others if v.available is not False]
+    if not others:
+        return VariantResolution(requested=request, reason="no other variant")
+    best = max(available, key=score) if available else None
+    exact_any = [v for v in others if score(v)[0] == len(request)]
+    if best is None or score(best)[0] < len(request):
+        if exact_any and best is not None and not any(v.available is not False for v in exact_any):
+            return VariantResolution(requested=request, reason="requested variant is not available")
+        if best is None:
+            return VariantResolution(requested=request, reason="no available variant")
+        exact, reason = False, "closest available variant"
+    else:
+        exact, reason = True, "match"
+    changed = tuple(k for k, v in original.options.items() if k not in request and best.options.get(k) != v)
+    return VariantResolution(
+        item_id=best.item_id,
+        options=dict(best.options),
+        requested=request,
+        exact=exact,
+        available=True,
+        other_changes=changed,
+        reason=reason,
+    )

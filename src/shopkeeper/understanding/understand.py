@@ -1,0 +1,73 @@
+"""The public entry point: `understand(text, context) -> Understanding`.
+
+Runs the fast path on one customer message: the intent classifier (several intents when the message
+carries several requests), rule-based entities, and reference resolution against what the conversation
+already knows (candidate items, orders, the item being exchanged and its product's variants). An
+optional `fallback(text, choices) -> str` (e.g. an LLM asked to pick one of the intent names) is
+consulted only when the classifier is unsure. Proposals only: nothing here writes anything anywhere
+except the classifier's weights cache, and nothing here knows about flows, policy or the store.
+"""
+
+from __future__ import annotations
+
+from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
+from shopkeeper.understanding.entities import extract_confirmation, extract_entities
+from shopkeeper.understanding.intents import Intent
+from shopkeeper.understanding.models import IntentScore, Understanding, UnderstandingContext
+from shopkeeper.understanding.references import resolve_items, resolve_order, resolve_variant
+
+__all__ = ["understand"]
+
+_SHORT_ANSWER_WORDS = 4
+
+
+def _intents(text: str, classifier: IntentClassifier, fallback: Fallback | None) -> list[IntentScore]:
+    words = text.split()
+    answer = extract_confirmation(text)
+    # "yes", "no thanks", "ok go ahead": a bare answer is an answer, whatever the model thinks.
+    if answer and len(words) <= _SHORT_ANSWER_WORDS:
+        intent = Intent.AFFIRM if answer == "yes" else Intent.DENY
+        guesses = classify_message(text, classifier)
+        if guesses[0].intent in {Intent.THANKS, Intent.GOODBYE} and answer == "no":
+            return [IntentScore(intent=g.intent, confidence=g.confidence, span=g.span) for g in guesses]
+        return [IntentScore(intent=intent, confidence=1.0, span=text, source="rule")]
+    return [
+        IntentScore(intent=g.intent, confidence=round(g.confidence, 4), span=g.span, source=g.source)  # type: ignore[arg-type]
+        for g in classify_message(text, classifier, fallback=fallback)
+    ]
+
+
+def understand(
+    text: str,
+    context: UnderstandingContext | None = None,
+    *,
+    fallback: Fallback | None = None,
+    classifier: IntentClassifier | None = None,
+) -> Understanding:
+    """What one message says, in the light of `context`; the first intent is the primary one."""
+    context = context or UnderstandingContext()
+    text = text.strip()
+    if not text:
+        return Understanding(
+            text=text,
+            intents=(IntentScore(intent=Intent.OUT_OF_SCOPE, confidence=0.0, span="", source="rule"),),
+            entities=extract_entities(""),
+        )
+    model = classifier or get_classifier()
+    items = list(context.items) + [c for o in context.orders for c in o.items]
+    if context.original_item:
+        items.append(context.original_item)
+    names = [*context.product_names, *(c.name for c in items), *(v.name for v in context.variants)]
+    values = [v for c in [*items, *context.variants] for v in c.options.values()]
+    return Understanding(
+        text=text,
+        intents=tuple(_intents(text, model, fallback)),
+        entities=extract_entities(text, product_names=[n for n in names if n], option_values=values),
+        items=resolve_items(text, context.items) if context.items else None,
+        order=resolve_order(text, context.orders) if context.orders else None,
+        variant=(
+            resolve_variant(text, context.original_item, context.variants)
+            if context.original_item and context.variants
+            else None
+        ),
+    )
