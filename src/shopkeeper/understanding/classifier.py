@@ -41,7 +41,7 @@ Fallback = Callable[[str, Sequence[str]], str]
 FloatArray = npt.NDArray[np.float32]
 
 _FEATURE_VERSION = "4"
-_HASH_DIM = 4096
+_HASH_DIM = 1024
 _EMB_WEIGHT = 1.0
 _HASH_WEIGHT = 0.6
 _lock = threading.Lock()
@@ -186,8 +186,8 @@ def train_weights(x: FloatArray, y: npt.NDArray[np.int64], classes: int, l2: flo
     v = np.zeros_like(w)
     onehot = np.zeros((n, classes), dtype=np.float32)
     onehot[np.arange(n), y] = 1.0
-    lr, b1, b2 = 0.05, 0.9, 0.999
-    for step in range(1, 401):
+    lr, b1, b2 = 0.08, 0.9, 0.999
+    for step in range(1, 201):
         grad = x.T @ (_softmax(x @ w) - onehot) / n + l2 * w
         m = b1 * m + (1 - b1) * grad
         v = b2 * v + (1 - b2) * grad * grad

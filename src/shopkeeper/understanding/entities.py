@@ -31,8 +31,8 @@ __all__ = [
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _W_ID = re.compile(r"(?<![A-Za-z0-9])#?\s?([Ww])\s?(\d{7})(?!\d)")
 _GENERIC_ID = re.compile(
-    r"\b(?:order|purchase|ord|confirmation|reference|ref)\s*(?:(?:number|no\.?|num|id|#)\s*)?(?:is\s+)?[:#]?\s*"
-    r"#?([A-Za-z]{0,3}\d[\dA-Za-z-]{2,}\d)\b",
+    r"\b(?:order|purchase|ord|confirmation|reference|ref)\s*(?:(?:number|no\.?|num|id|#)\s*)?(?:is\s*)?[:#]?\s*"
+    r"#?([A-Za-z]{0,3}-?\d[\dA-Za-z-]{2,}\d)\b",
     re.IGNORECASE,
 )
 _HASH_ID = re.compile(r"(?<![\w&])#(\d{4,})\b")

@@ -20,7 +20,7 @@ from shopkeeper.understanding.models import (
     OrderResolution,
     VariantResolution,
 )
-from shopkeeper.understanding.text import find_phrase, norm_tokens
+from shopkeeper.understanding.text import find_phrase, norm_tokens, singular, words_match
 
 __all__ = ["option_mentions", "resolve_items", "resolve_order", "resolve_variant"]
 
@@ -51,25 +51,28 @@ _PRONOUN = re.compile(
 )
 
 
-def _value_positions(tokens: list[str], key: str, value: str) -> list[int]:
-    """Where an option value is mentioned; values that look like ordinary words need their option name near."""
+def _value_positions(
+    tokens: list[str], key: str, value: str, raw: str = "", values: frozenset[str] = frozenset()
+) -> list[int]:
+    """Where an option value is mentioned; values that look like ordinary words or numbers ("L", "10")
+    need their option name near ("size L") or, for capital sizes, to be written as such ("in L")."""
     vt = norm_tokens(value)
     if not vt:
         return []
-    phrases = [vt] + [norm_tokens(alias) for alias in _SIZE_WORDS.get(value.lower(), [])]
-    hits = sorted({p for phrase in phrases for p in find_phrase(tokens, phrase)})
-    if not hits:
-        return []
+    names = [
+        a for a in _SIZE_WORDS.get(value.lower(), []) if a not in values
+    ]  # "medium" may be a value itself
+    aliases = {p for alias in names for p in find_phrase(tokens, norm_tokens(alias))}
+    hits = find_phrase(tokens, vt)
     needs_key = len(vt) == 1 and (vt[0].isdigit() or len(vt[0]) <= 2 or vt[0] in _NEEDS_KEY)
-    if not needs_key:
-        return hits
-    key_words = {w for w in norm_tokens(key) if len(w) > 2}
-    out = []
-    for p in hits:
-        window = tokens[max(0, p - 3) : p + len(vt) + 3]
-        if key_words & set(window):
-            out.append(p)
-    return out
+    if hits and needs_key:
+        key_words = {w for w in norm_tokens(key) if len(w) > 2}
+        near = [p for p in hits if key_words & set(tokens[max(0, p - 3) : p + len(vt) + 3])]
+        written = re.search(rf"(?<![\w']){re.escape(value)}(?![\w'])", raw)
+        if not near and value.isupper() and value.isalpha() and written:
+            near = hits
+        hits = near
+    return sorted({*hits, *aliases})
 
 
 def _yes_no_positions(tokens: list[str], key: str, value: str) -> list[int]:
@@ -88,8 +91,9 @@ def option_mentions(text: str, candidates: Sequence[Candidate]) -> dict[str, dic
     tokens = norm_tokens(text)
     found: dict[str, dict[str, int]] = {}
     vocab = {(k, v) for c in candidates for k, v in c.options.items()}
+    values = frozenset(v.lower() for _, v in vocab)
     for key, value in sorted(vocab):
-        hits = _value_positions(tokens, key, value)
+        hits = _value_positions(tokens, key, value, text, values)
         if not hits and value.lower() in {"yes", "no"}:
             hits = _yes_no_positions(tokens, key, value)
         if hits:
@@ -178,11 +182,12 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
 
 
 def _plural_named(text: str, pool: list[int], candidates: Sequence[Candidate]) -> bool:
-    """Whether the text names a product of the pool in the plural ("the t-shirts")."""
-    raw = {w.lower() for w in re.findall(r"[A-Za-z-]+", text)}
+    """Whether the text names a product of the pool in the plural ("the t-shirts", "both shirts")."""
+    raw = [w.replace("-", "") for w in re.findall(r"[a-z-]+", text.lower())]
+    plurals = [singular(w) for w in raw if singular(w) != w]
     for i in pool:
-        head = candidates[i].name.lower().split()[-1] if candidates[i].name else ""
-        if head and not head.endswith("s") and {head + "s", head + "es"} & raw:
+        head = (norm_tokens(candidates[i].name) or [""])[-1]
+        if head and any(words_match(p, head) for p in plurals):
             return True
     return False
 
@@ -282,6 +287,19 @@ _TARGET = re.compile(r"\b(?:for|to|with|into|instead)\b", re.I)
 _INSTEAD_OF = re.compile(r"\binstead of\b[^,.;!?]*?(?=\bfor\b|[,.;!?]|$)", re.I)
 
 
+def _keys_named_near(tokens: list[str], value: str, keys: list[str]) -> list[str]:
+    """Of several option names sharing a value, those whose own words stand just before it ("frame
+    color black") or, failing that, just after it ("black frame")."""
+    shared = set.intersection(*(set(norm_tokens(k)) for k in keys))
+    own = {k: set(norm_tokens(k)) - shared for k in keys}
+    hits = find_phrase(tokens, norm_tokens(value))
+    size = len(norm_tokens(value))
+    before = [k for k in keys if any(own[k] & set(tokens[max(0, p - 3) : p]) for p in hits)]
+    if before:
+        return before
+    return [k for k in keys if any(own[k] & set(tokens[p + size : p + size + 1]) for p in hits)]
+
+
 def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) -> dict[str, str]:
     """Option values the customer asks for, one per option name."""
     text = _INSTEAD_OF.sub(" ", text)
@@ -303,11 +321,7 @@ def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) ->
     for value, keys in by_value.items():
         if len(keys) < 2:
             continue
-        near = [
-            k
-            for k in keys
-            if any(w in tokens for w in norm_tokens(k) if len(w) > 2 and w not in norm_tokens(value))
-        ]
+        near = _keys_named_near(tokens, value, keys)
         changing = [k for k in keys if original.options.get(k) != value]
         keep = near or changing or keys[:1]
         for k in keys:

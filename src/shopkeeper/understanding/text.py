@@ -82,11 +82,11 @@ def find_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> list[int]:
     for i in range(len(tokens) - n + 1):
         if all(words_match(tokens[i + k], phrase[k]) for k in range(n)):
             hits.append(i)
-    joined = "".join(phrase)
+    joined = "".join(phrase)  # split or joined spellings must match exactly: "brand b" is not "brand"
     for i in range(len(tokens)):
-        if n > 1 and words_match(tokens[i], joined):
+        if n > 1 and tokens[i] == joined:
             hits.append(i)
-        if n == 1 and i + 1 < len(tokens) and words_match(tokens[i] + tokens[i + 1], joined):
+        if n == 1 and i + 1 < len(tokens) and tokens[i] + tokens[i + 1] == joined:
             hits.append(i)
     return sorted(set(hits))
 

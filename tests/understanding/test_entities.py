@@ -1,0 +1,177 @@
+"""Rule-based entities on tricky formats: ids, emails, names, zips, addresses, payment, reasons, yes/no,
+quantities and option mentions. No model needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from shopkeeper.understanding import extract_entities
+from shopkeeper.understanding.entities import (
+    extract_address,
+    extract_confirmation,
+    extract_name,
+    extract_order_ids,
+    extract_payment_methods,
+    extract_quantity,
+    extract_reason,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cancel #W1234567 please", ["#W1234567"]),
+        ("order W7654321 and w1112223", ["#W7654321", "#W1112223"]),
+        ("it's # W 2611340", ["#W2611340"]),
+        ("order number 55120 hasn't arrived", ["55120"]),
+        ("purchase 113542617735902?", ["113542617735902"]),
+        ("my order id is: ORD-88123", ["ORD-88123"]),
+        ("ref #44120", ["44120"]),
+        ("I live at 12 Oak Street", []),
+        ("call me at 555-1234", []),
+    ],
+)
+def test_order_ids(text: str, expected: list[str]) -> None:
+    assert extract_order_ids(text) == expected
+
+
+def test_emails_are_found_and_not_mistaken_for_names() -> None:
+    e = extract_entities("Sure, it's yusuf.rossi+shop@example.co.uk. thanks")
+    assert e.emails == ("yusuf.rossi+shop@example.co.uk",)
+    assert e.name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("My name is Yusuf Rossi and my zip is 19122", "Yusuf", "Rossi"),
+        ("my name is john smith", "John", "Smith"),
+        ("Hi, I'm Maria Garcia, zip 78701", "Maria", "Garcia"),
+        ("This is Ana Silva.", "Ana", "Silva"),
+        ("first name Ana, last name Silva, zip 02139", "Ana", "Silva"),
+        ("Mei Kovacs, 28236", "Mei", "Kovacs"),
+        ("my name's Sam", "Sam", None),
+    ],
+)
+def test_names(text: str, first: str, last: str | None) -> None:
+    name = extract_name(text)
+    assert name is not None and (name.first_name, name.last_name) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm looking for my order",
+        "I'm Sorry to bother you",
+        "I am not happy",
+        "i'm trying to cancel",
+        "This is unacceptable",
+    ],
+)
+def test_no_name_in_ordinary_sentences(text: str) -> None:
+    assert extract_name(text) is None
+
+
+def test_zip_codes_and_order_numbers_do_not_mix() -> None:
+    assert extract_entities("zip code: 94110").zip_codes == ("94110",)
+    assert extract_entities("Sofia Li 60601").zip_codes == ("60601",)
+    assert extract_entities("order #W1234567").zip_codes == ()
+    assert extract_entities("my postal code is 10001-1234").zip_codes == ("10001-1234",)
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "please ship to 445 Elm Road, Apt 3, Springfield, IL 62704, USA",
+            ("445 Elm Road", "Apt 3", "Springfield", "IL", "USA", "62704"),
+        ),
+        (
+            "new address: 12 Oak Street, Austin, Texas 78701",
+            ("12 Oak Street", None, "Austin", "TX", "USA", "78701"),
+        ),
+        (
+            "Change it to 1000 Main St. Suite 200 Denver CO 80202",
+            ("1000 Main St", "Suite 200", "Denver", "CO", "USA", "80202"),
+        ),
+        ("my address is 7 Lakeview Drive", ("7 Lakeview Drive", None, None, None, None, None)),
+    ],
+)
+def test_addresses(text: str, fields: tuple[str | None, ...]) -> None:
+    a = extract_address(text)
+    assert a is not None
+    assert (a.address1, a.address2, a.city, a.state, a.country, a.zip) == fields
+
+
+def test_no_address_without_a_street() -> None:
+    assert extract_address("I ordered 3 items last week") is None
+
+
+def test_payment_references() -> None:
+    found = extract_payment_methods("use my Visa ending in 4321, not the mastercard ending with 1002")
+    assert [(p.source, p.brand, p.last_four) for p in found] == [
+        ("credit_card", "visa", "4321"),
+        ("credit_card", "mastercard", "1002"),
+    ]
+    assert [p.source for p in extract_payment_methods("refund it to the gift card please")] == ["gift_card"]
+    assert [p.source for p in extract_payment_methods("PayPal or my credit card, whichever")] == [
+        "paypal",
+        "credit_card",
+    ]
+    assert [p.last_four for p in extract_payment_methods("the card that ends 9212")] == ["9212"]
+    assert extract_payment_methods("what is the status of my order") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I ordered it by mistake", "ordered by mistake"),
+        ("accidentally bought two of them", "ordered by mistake"),
+        ("i didn't mean to order this", "ordered by mistake"),
+        ("I no longer need it", "no longer needed"),
+        ("don't need them anymore", "no longer needed"),
+        ("I changed my mind", "no longer needed"),
+        ("where is my order", None),
+    ],
+)
+def test_cancellation_reasons(text: str, reason: str | None) -> None:
+    assert extract_reason(text) == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("yes", "yes"),
+        ("Yes please, go ahead", "yes"),
+        ("ok do it", "yes"),
+        ("that's correct", "yes"),
+        ("no", "no"),
+        ("No, only the lamp", "no"),
+        ("nope", "no"),
+        ("wait, not that one", "no"),
+        ("no longer needed", None),
+        ("where is my order", None),
+        ("yesterday I ordered a lamp", None),
+    ],
+)
+def test_confirmation(text: str, answer: str | None) -> None:
+    assert extract_confirmation(text) == answer
+
+
+def test_quantities() -> None:
+    assert extract_quantity("return both of them").kind == "both"  # type: ignore[union-attr]
+    assert extract_quantity("all items please").kind == "all"  # type: ignore[union-attr]
+    assert extract_quantity("everything except the lamp").kind == "all_except"  # type: ignore[union-attr]
+    two = extract_quantity("two of them are broken")
+    assert two is not None and two.kind == "count" and two.count == 2
+    assert extract_quantity("where is my order") is None
+
+
+def test_products_and_options_against_a_vocabulary() -> None:
+    e = extract_entities(
+        "can I get the mechanical keybord in linear, and a t shirt size XL in navy with 16GB?",
+        product_names=["Mechanical Keyboard", "T-Shirt", "Desk Lamp"],
+        option_values=["linear", "clicky", "XL"],
+    )
+    assert e.products == ("Mechanical Keyboard", "T-Shirt")
+    assert {"linear", "XL", "navy", "16GB"} <= set(e.option_values)

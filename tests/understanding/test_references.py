@@ -1,0 +1,239 @@
+"""Reference resolution: hand-made order lines first, then the tau-bench catalogue (skipped without
+../shared). Precision matters here: the agent acts on these ids after the customer confirms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shopkeeper.understanding import Candidate, OrderCandidate, resolve_items, resolve_order, resolve_variant
+from tests.conftest import TAU_DIR, require_shared
+from tests.understanding.conftest import shirt
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("return the keyboard", ["kb-1"]),
+        ("the keybaord please", ["kb-1"]),
+        ("The KEYBOARD and the lamp", ["kb-1", "lamp-1"]),
+        ("the lamps", ["lamp-1"]),
+        ("the blue one", ["s-blue-m"]),
+        ("the red shirt in size L", ["s-red-l"]),
+        ("the tshirt in size M", ["s-blue-m"]),
+        ("both t-shirts", ["s-blue-m", "s-red-l"]),
+        ("the shirts", ["s-blue-m", "s-red-l"]),
+        ("all except the lamp", ["s-blue-m", "s-red-l", "kb-1", "buds-1"]),
+        ("everything but the keyboard and the earbuds", ["s-blue-m", "s-red-l", "lamp-1"]),
+        ("all of them", ["s-blue-m", "s-red-l", "kb-1", "lamp-1", "buds-1"]),
+        ("the second one", ["s-red-l"]),
+        ("the last item", ["buds-1"]),
+        ("the ear buds", ["buds-1"]),
+        ("the wireless earbud", ["buds-1"]),
+    ],
+)
+def test_items_are_resolved(text: str, ids: list[str], order_lines: list[Candidate]) -> None:
+    found = resolve_items(text, order_lines)
+    assert list(found.item_ids) == ids, found
+    assert not found.ambiguous
+
+
+def test_an_unqualified_name_of_two_items_is_ambiguous(order_lines: list[Candidate]) -> None:
+    found = resolve_items("return the t-shirt", order_lines)
+    assert set(found.item_ids) == {"s-blue-m", "s-red-l"} and found.ambiguous
+
+
+def test_nothing_mentioned_resolves_to_nothing(order_lines: list[Candidate]) -> None:
+    found = resolve_items("I want to return something", order_lines)
+    assert found.item_ids == ()
+
+
+def test_exclusions_are_reported(order_lines: list[Candidate]) -> None:
+    found = resolve_items("return everything except the lamp", order_lines)
+    assert found.excluded_ids == ("lamp-1",)
+
+
+def test_both_of_two_items_and_it_for_one() -> None:
+    lines = [shirt("a", "blue", "M"), Candidate(item_id="b", name="Desk Lamp", options={"color": "black"})]
+    assert resolve_items("both of them", lines).item_ids == ("a", "b")
+    assert resolve_items("return it please", lines[:1]).item_ids == ("a",)
+    both = resolve_items("both of them", [*lines, shirt("c", "red", "S")])
+    assert both.ambiguous
+
+
+def test_identical_lines_are_not_ambiguous() -> None:
+    lines = [shirt("a", "blue", "M"), shirt("a", "blue", "M")]
+    found = resolve_items("the shirt", lines)
+    assert found.item_ids == ("a", "a") and not found.ambiguous
+
+
+ORDERS = [
+    OrderCandidate(
+        order_id="#W1000001", status="delivered", items=(Candidate(item_id="lamp-1", name="Desk Lamp"),)
+    ),
+    OrderCandidate(
+        order_id="#W1000002", status="pending", items=(Candidate(item_id="kb-1", name="Mechanical Keyboard"),)
+    ),
+    OrderCandidate(
+        order_id="#W1000003", status="pending", items=(Candidate(item_id="bottle-1", name="Water Bottle"),)
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "order_id"),
+    [
+        ("my last order", "#W1000003"),
+        ("the most recent purchase", "#W1000003"),
+        ("my first order", "#W1000001"),
+        ("it's w1000002", "#W1000002"),
+        ("the order with the keyboard", "#W1000002"),
+        ("the one with the water bottles", "#W1000003"),
+        ("the delivered one", "#W1000001"),
+    ],
+)
+def test_orders_are_resolved(text: str, order_id: str) -> None:
+    assert resolve_order(text, ORDERS).order_id == order_id
+
+
+def test_an_unknown_order_id_is_not_guessed() -> None:
+    found = resolve_order("cancel #W9999999", ORDERS)
+    assert found.order_id is None and "not one of" in found.reason
+
+
+def test_a_status_shared_by_two_orders_is_not_settled() -> None:
+    assert resolve_order("the pending order", ORDERS).order_id is None
+
+
+SHIRTS = [
+    shirt("blue-m", "blue", "M"),
+    shirt("blue-l", "blue", "L"),
+    shirt("black-m", "black", "M"),
+    shirt("black-l", "black", "L", available=False),
+    shirt("black-xl", "black", "XL"),
+    shirt("red-m", "red", "M", available=False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "item_id", "requested"),
+    [
+        ("exchange it for the black one", "black-m", {"color": "black"}),
+        ("can I swap it for a size L", "blue-l", {"size": "L"}),
+        ("I'd like the black one in size XL instead", "black-xl", {"color": "black", "size": "XL"}),
+        ("exchange my blue shirt for a black one", "black-m", {"color": "black"}),
+        ("same but in black, not blue", "black-m", {"color": "black"}),
+        ("I want the large one", "blue-l", {"size": "L"}),
+        ("change it to size l please", "blue-l", {"size": "L"}),
+    ],
+)
+def test_target_variant(text: str, item_id: str, requested: dict[str, str]) -> None:
+    found = resolve_variant(text, SHIRTS[0], SHIRTS)
+    assert found.requested == requested
+    assert found.item_id == item_id and found.exact and found.available
+
+
+def test_unavailable_variant_is_not_offered_as_a_match() -> None:
+    found = resolve_variant("exchange it for the red one", SHIRTS[0], SHIRTS)
+    assert found.item_id is None and found.requested == {"color": "red"}
+    assert "not available" in found.reason
+
+
+def test_a_sold_out_combination_is_reported_not_replaced() -> None:
+    found = resolve_variant("black in L please", SHIRTS[0], SHIRTS)  # black-L is sold out
+    assert found.requested == {"color": "black", "size": "L"}
+    assert found.item_id is None and "not available" in found.reason
+
+
+def test_closest_variant_reports_what_else_changes() -> None:
+    shirts = [shirt("blue-m", "blue", "M"), shirt("green-s", "green", "S")]
+    found = resolve_variant("the green one please", shirts[0], shirts)
+    assert found.item_id == "green-s" and found.exact and found.other_changes == ("size",)
+
+
+def test_no_option_mentioned() -> None:
+    assert resolve_variant("exchange it please", SHIRTS[0], SHIRTS).item_id is None
+
+
+def _tau_variants(name: str) -> tuple[list[Candidate], Path]:
+    root = require_shared(TAU_DIR)
+    products = json.loads((root / "products.json").read_text())
+    product = next(p for p in products.values() if p["name"] == name)
+    return [
+        Candidate(
+            item_id=v["item_id"],
+            name=name,
+            product_id=product["product_id"],
+            options=v["options"],
+            available=v["available"],
+        )
+        for v in product["variants"].values()
+    ], root
+
+
+def _pick(variants: list[Candidate], **options: str) -> Candidate:
+    return next(
+        v for v in variants if all(v.options.get(k.replace("_", " ")) == o for k, o in options.items())
+    )
+
+
+def test_tau_keyboard_switch_change_keeps_other_options() -> None:
+    variants, _ = _tau_variants("Mechanical Keyboard")
+    original = _pick(variants, switch_type="clicky", backlight="RGB", size="full size")
+    found = resolve_variant("I'd like to exchange it for the linear switch version", original, variants)
+    assert found.requested == {"switch type": "linear"}
+    chosen = next(v for v in variants if v.item_id == found.item_id)
+    assert chosen.available and chosen.options["switch type"] == "linear"
+    keep = [v for v in variants if v.available and v.options == {**original.options, "switch type": "linear"}]
+    if keep:
+        assert found.item_id == keep[0].item_id and found.other_changes == ()
+
+
+def test_tau_every_available_variant_is_reachable_by_its_own_options() -> None:
+    """Saying all the options of a variant must land exactly on it, for every product in the store."""
+    _, root = _tau_variants("T-Shirt")
+    products = json.loads((root / "products.json").read_text())
+    checked = 0
+    for product in products.values():
+        variants = [
+            Candidate(
+                item_id=v["item_id"],
+                name=product["name"],
+                product_id=product["product_id"],
+                options=v["options"],
+                available=v["available"],
+            )
+            for v in product["variants"].values()
+        ]
+        for target in variants[:6]:
+            if not target.available:
+                continue
+            original = next((v for v in variants if v.item_id != target.item_id), None)
+            if original is None:
+                continue
+            said = ", ".join(f"{key} {value}" for key, value in target.options.items())
+            found = resolve_variant(f"exchange it for the one with {said}", original, variants)
+            assert found.item_id == target.item_id, (product["name"], said, found)
+            checked += 1
+    assert checked > 100
+
+
+def test_tau_order_lines_by_name_and_option() -> None:
+    root = require_shared(TAU_DIR)
+    orders = json.loads((root / "orders.json").read_text())
+    hits = 0
+    for order in list(orders.values())[:300]:
+        lines = [
+            Candidate(item_id=i["item_id"], name=i["name"], product_id=i["product_id"], options=i["options"])
+            for i in order["items"]
+        ]
+        for line in lines:
+            same_product = [c for c in lines if c.product_id == line.product_id]
+            if len(same_product) > 1:
+                continue
+            found = resolve_items(f"I want to return the {line.name.lower()}", lines)
+            assert line.item_id in found.item_ids, (line.name, [c.name for c in lines], found)
+            hits += 1
+    assert hits > 300
