@@ -194,7 +194,9 @@ def test_a_refusal_without_a_question_moves_on(tau_db: Database, tau_tasks: dict
     task = tau_tasks["train[3]"]
     c = customer(tau_db, task, "upfront")
     c.opening()
-    nxt = c.answer(turn())  # the agent answered without asking or proposing: take it as a refusal
+    again = c.answer(turn())  # the agent answered without asking or proposing: say it all again, once
+    assert "#W7736983" in again and c.outcomes[0].status == "open"
+    nxt = c.answer(turn())  # and again nothing: take it as a refusal and go on
     assert "#W5765741" in nxt and c.outcomes[0].status == "skipped"
 
 

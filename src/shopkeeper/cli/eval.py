@@ -43,12 +43,13 @@ def taubench(
     seed: Annotated[int, typer.Option(help="Seed of the sample")] = 0,
     tau: Annotated[Path, typer.Option(help="Folder with the tau-bench retail files")] = DEFAULT_TAU,
     turn_limit: Annotated[int, typer.Option(help="Customer messages before a conversation is cut off")] = 30,
+    workers: Annotated[int, typer.Option(help="Conversations run in this many processes")] = 1,
     no_model: NoModel = False,
     json_out: JsonOut = None,
     transcripts: Transcripts = 0,
 ) -> None:
     """Simulated customers from tau-bench tasks; success = the final store equals the expected one."""
-    from shopkeeper.evaluation.agents import shopkeeper_agent
+    from shopkeeper.evaluation.agents import ShopkeeperAgent
     from shopkeeper.evaluation.report import render
     from shopkeeper.evaluation.taubench import TauBench, load_tasks, run_taubench, select
 
@@ -73,8 +74,9 @@ def taubench(
                 bench,
                 tasks,
                 styles,  # type: ignore[arg-type]
-                shopkeeper_agent(model=not no_model),
+                ShopkeeperAgent(model=not no_model),
                 turn_limit=turn_limit,
+                workers=workers,
                 progress=progress,
                 title=f"tau-bench retail ({split}, {len(tasks)} tasks)",
             )
@@ -91,13 +93,13 @@ def scenarios(
     transcripts: Transcripts = 5,
 ) -> None:
     """Run scenario files; each passes when all its expectations hold."""
-    from shopkeeper.evaluation.agents import shopkeeper_agent
+    from shopkeeper.evaluation.agents import ShopkeeperAgent
     from shopkeeper.evaluation.report import render
     from shopkeeper.evaluation.scenarios import load, run_scenarios
 
     loaded = [s for f in files for s in load(f)]
     with tempfile.TemporaryDirectory(prefix="shopkeeper-eval-") as work:
-        report = run_scenarios(loaded, shopkeeper_agent(model=not no_model), Path(work), tau_dir=tau)
+        report = run_scenarios(loaded, ShopkeeperAgent(model=not no_model), Path(work), tau_dir=tau)
     render(report, _console, transcripts=transcripts)
     _write_json(json_out, report.as_dict())
     if report.failures:

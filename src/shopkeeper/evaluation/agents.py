@@ -2,42 +2,46 @@
 with the configured language model (loaded once per process) or none, and the store's knowledge base.
 
 The agent is imported when the factory is first called, never at import time, so the harness (and
-its tests with a test double) does not depend on it.
+its tests with a test double) does not depend on it. The factory is picklable, so worker processes
+can each build their own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from shopkeeper.evaluation.conversation import AgentLike
 from shopkeeper.store.db import Database
 
-__all__ = ["AgentFactory", "shopkeeper_agent"]
+__all__ = ["AgentFactory", "ShopkeeperAgent"]
 
 AgentFactory = Callable[[Database], AgentLike]
 
 
-def shopkeeper_agent(
-    *, model: bool = True, llm_spec: str | None = None, knowledge: bool = True
-) -> AgentFactory:
-    """A factory for the real agent. `model=False` runs without a language model (templates only);
-    `llm_spec` picks a backend (default: `SHOPKEEPER_LLM`)."""
-    llm: object | None = None
-    loaded = False
+@dataclass
+class ShopkeeperAgent:
+    """Builds the real agent. `model=False` runs it without a language model (templates only);
+    `llm_spec` picks a backend (default: `SHOPKEEPER_LLM`); `knowledge` gives it the store's KB."""
 
-    def make(db: Database) -> AgentLike:
-        nonlocal llm, loaded
+    model: bool = True
+    llm_spec: str | None = None
+    knowledge: bool = True
+    _llm: object | None = field(default=None, init=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"model": self.model, "llm_spec": self.llm_spec, "knowledge": self.knowledge, "_llm": None}
+
+    def __call__(self, db: Database) -> AgentLike:
         from shopkeeper.agent import Agent
 
-        if model and not loaded:
+        if self.model and self._llm is None:
             from shopkeeper.llm import registry
 
-            llm, loaded = registry.get(llm_spec), True
+            self._llm = registry.get(self.llm_spec)
         kb = None
-        if knowledge:
+        if self.knowledge:
             from shopkeeper.knowledge import KnowledgeBase
 
             kb = KnowledgeBase(db)
-        return Agent(db, llm=llm, kb=kb)
-
-    return make
+        return Agent(db, llm=self._llm, kb=kb)

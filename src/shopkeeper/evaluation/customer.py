@@ -5,9 +5,11 @@ Style "asked" opens with the request alone and reveals identity, order ids, item
 when the agent's last `QuestionEvent` asks for that slot; style "upfront" says everything (identity
 and every goal) in its first message. A proposal is compared with the current goal (action and
 arguments, item lists as multisets): "yes" when it is exactly that, otherwise "no" and the whole
-request again. After an action result, or a refusal (the agent asks for nothing more, or asks if
-there is anything else, while the goal is open), it moves to the next goal; with none left it says
-it needs nothing else and the conversation ends. Nothing here is specific to one task.
+request again. After an action result, or a refusal (twice in a row a reply that asks for nothing,
+the whole request said again in between; or "anything else?" while the goal is open), it moves to
+the next goal; with none left it says it needs nothing else and the conversation ends. Asked for
+the same thing more than `MAX_REPEATS` times, it gives the request up. Nothing here is specific to
+one task.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class SimulatedCustomer:
     _stated: bool = field(init=False, default=False)  # the current goal was said in full
     _told_order: bool = field(init=False, default=False)  # the current goal's order id was said
     _raised: bool = field(init=False, default=False)  # the agent has heard of the current goal
+    _stalled: bool = field(init=False, default=False)  # the agent's last reply asked for nothing
     _asked: dict[tuple[int, str], int] = field(init=False, default_factory=dict)  # times each slot was asked
 
     def __post_init__(self) -> None:
@@ -92,6 +95,8 @@ class SimulatedCustomer:
         questions = [e for e in events if isinstance(e, QuestionEvent)]
         slot = questions[-1].slot if questions else None
         options = questions[-1].options if questions else []
+        if proposals or slot is not None:
+            self._stalled = False
         if self._pending is not None and (proposals or slot == "confirm"):
             return self._judge(self._pending)
         if slot is not None:
@@ -112,7 +117,7 @@ class SimulatedCustomer:
         if self.goal is not None and self.outcomes[self._current].status == "open":
             self.outcomes[self._current].status = "skipped"
         self._current += 1
-        self._stated = self._told_order = self._raised = False
+        self._stated = self._told_order = self._raised = self._stalled = False
 
     def _judge(self, proposal: ProposalEvent) -> str:
         goal = self.goal
@@ -147,9 +152,10 @@ class SimulatedCustomer:
             return phrasing.goodbye(self._rng)
         if acted:  # a goal just finished and the agent did not ask whether there is more
             return self._next_or_end().removeprefix("Yes. ")
-        if self._stated or (goal.action == STATUS and self._told_order):
-            self._advance()  # asked in full and neither a question nor a proposal came back: refused
+        if self._stalled or (goal.action == STATUS and (self._told_order or self._stated)):
+            self._advance()  # said in full and still neither a question nor a proposal: refused (or answered)
             return self._next_or_end().removeprefix("Yes. ") if self.goal else self._close()
+        self._stalled = True  # say the whole request (again) once before taking silence as a refusal
         return self._state_goal(goal)
 
     def _close(self) -> str:

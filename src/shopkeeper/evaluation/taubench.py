@@ -11,9 +11,12 @@ so this module never imports it.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import random
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -159,15 +162,43 @@ def run_taubench(
     make_agent: AgentFactory,
     *,
     turn_limit: int = TURN_LIMIT,
+    workers: int = 1,
     progress: Callable[[CaseResult], None] | None = None,
     title: str = "tau-bench retail",
 ) -> Report:
-    """Every task in every style, one fresh store each; the report over all of them."""
+    """Every task in every style, one fresh store each; the report over all of them, in task order.
+
+    With `workers` > 1 the cases run in that many processes (each builds its own agent, so
+    `make_agent` must be picklable, like `ShopkeeperAgent`).
+    """
+    cases = [(task, style) for task in tasks for style in styles]
     report = Report(title)
-    for task in tasks:
-        for style in styles:
-            result = run_task(bench, task, style, make_agent, turn_limit)
-            report.results.append(result)
+    if workers <= 1:
+        for task, style in cases:
+            report.results.append(run_task(bench, task, style, make_agent, turn_limit))
+            if progress is not None:
+                progress(report.results[-1])
+        return report
+    done: dict[tuple[str, str], CaseResult] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, _start_worker, (bench, make_agent, turn_limit)) as pool:
+        futures = [pool.submit(_run_in_worker, task, style) for task, style in cases]
+        for future in as_completed(futures):
+            result = future.result()
+            done[(result.name, result.style)] = result
             if progress is not None:
                 progress(result)
+    report.results = [done[(task.name, style)] for task, style in cases]
     return report
+
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(bench: TauBench, make_agent: AgentFactory, turn_limit: int) -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _worker.update(bench=bench, make_agent=make_agent, turn_limit=turn_limit)
+
+
+def _run_in_worker(task: TauTask, style: Style) -> CaseResult:
+    return run_task(_worker["bench"], task, style, _worker["make_agent"], _worker["turn_limit"])
