@@ -266,8 +266,9 @@ def get_classifier(examples: Path | None = None, cache_dir: Path | None = None) 
 
 _CLAUSE_SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\s*\n+\s*"
-    r"|,?\s+(?:and\s+also|and\s+then|and\s+(?=(?:i|i'd|i'm|can|could|would|please|also|what|where|how|when|"
-    r"why|is|are|do|does|will|my)\b)|also,?|plus|but\s+(?=(?:i|i'd|can|could|please|also|what|where|how)\b))\s+",
+    r"|,?\s+(?:and\s+also|and\s+then|plus|and(?=\s+(?:i|i'd|i'm|can|could|would|please|also|what|where|how|when|"
+    r"why|is|are|do|does|will)\b)|but(?=\s+(?:i|i'd|can|could|please|also|what|where|how)\b))\s+"
+    r"|,\s*also,?\s+",
     re.IGNORECASE,
 )
 

@@ -478,6 +478,19 @@ def _vocab_mentions(text: str, vocab: Iterable[str]) -> list[str]:
     return [v for v in dict.fromkeys(vocab) if v.strip() and contains_phrase(tokens, norm_tokens(v))]
 
 
+def _product_mentions(text: str, names: Iterable[str]) -> list[str]:
+    """Product names mentioned in full or by their head noun ("the keyboard" -> "Mechanical Keyboard")."""
+    tokens = norm_tokens(text)
+    found = []
+    for name in dict.fromkeys(names):
+        words = norm_tokens(name)
+        if words and (
+            contains_phrase(tokens, words) or (len(words[-1]) > 2 and contains_phrase(tokens, words[-1:]))
+        ):
+            found.append(name)
+    return found
+
+
 def extract_option_values(text: str, vocabulary: Iterable[str] = ()) -> list[str]:
     """Option values mentioned: the caller's vocabulary (typo-tolerant) plus colours, sizes and unit values."""
     found = _vocab_mentions(text, vocabulary)
@@ -505,7 +518,7 @@ def extract_entities(
         zip_codes=tuple(zips),
         address=address,
         payment_methods=tuple(extract_payment_methods(no_emails)),
-        products=tuple(_vocab_mentions(text, product_names)),
+        products=tuple(_product_mentions(text, product_names)),
         option_values=tuple(extract_option_values(text, option_values)),
         reason=extract_reason(text),  # type: ignore[arg-type]
         confirmation=extract_confirmation(text),  # type: ignore[arg-type]
