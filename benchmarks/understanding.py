@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             confusions[(f"{label}->{expected}", str(got))] += 1
     elapsed = time.perf_counter() - ready
     print(
-        f"rows: {len(rows)}   classifier ready in {ready - started:.1f}s   {len(rows) / elapsed:.0f} messages/s"
+        f"rows: {len(rows)}   classifier ready in {ready - started:.1f}s   "
+        f"{len(rows) / elapsed:.0f} messages/s"
     )
     print("\nper Bitext intent (ours):")
     for label in sorted(per_label, key=lambda k: per_label_ok[k] / per_label[k]):

@@ -77,7 +77,8 @@ def test_clauses_split_where_a_new_request_starts() -> None:
 
 def test_several_requests_in_one_message(classifier: IntentClassifier) -> None:
     result = understand(
-        "Hi! I want to cancel order #W1234567 because I ordered it by mistake, and can you tell me where my refund is?",
+        "Hi! I want to cancel order #W1234567 because I ordered it by mistake, "
+        "and can you tell me where my refund is?",
         classifier=classifier,
     )
     intents = [s.intent for s in result.intents]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -16,13 +17,17 @@ from shopkeeper.errors import DataError
 __all__ = ["understand"]
 
 
-def understand(
-    text: str = typer.Argument(..., help="One customer message."),
-    context: Path | None = typer.Option(
-        None,
-        "--context",
-        help="JSON file with an UnderstandingContext (items, orders, original_item, variants).",
+ContextOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--context", help="JSON file with an UnderstandingContext (items, orders, original_item, variants)."
     ),
+]
+
+
+def understand(
+    text: Annotated[str, typer.Argument(help="One customer message.")],
+    context: ContextOption = None,
 ) -> None:
     """Print the intents, entities and resolved references of one message as JSON."""
     from pydantic import ValidationError

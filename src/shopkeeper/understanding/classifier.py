@@ -11,7 +11,9 @@ the conversation.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 import random
 import re
@@ -86,7 +88,7 @@ def _hashed(texts: Sequence[str]) -> FloatArray:
     out = np.zeros((len(texts), _HASH_DIM), dtype=np.float32)
     for row, text in enumerate(texts):
         words = _WORD.findall(text.lower())
-        grams = words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+        grams = words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
         for word in words:  # character 4-grams make the features tolerant to typos
             padded = f"<{word}>"
             grams.extend(f"c:{padded[i : i + 4]}" for i in range(max(1, len(padded) - 3)))
@@ -175,7 +177,8 @@ def augment(examples: Sequence[tuple[str, Intent]], seed: int = 7) -> list[tuple
 def _softmax(z: FloatArray) -> FloatArray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    out: FloatArray = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
 
 
 def train_weights(x: FloatArray, y: npt.NDArray[np.int64], classes: int, l2: float = 1e-4) -> FloatArray:
@@ -254,10 +257,8 @@ def get_classifier(examples: Path | None = None, cache_dir: Path | None = None) 
                 model = None  # a damaged cache file is retrained below
         if model is None:
             model = IntentClassifier.train(load_examples(path))
-            try:
+            with contextlib.suppress(OSError):  # a read-only cache only costs retraining next time
                 model.save(file)
-            except OSError:
-                pass  # a read-only cache only costs retraining next time
         _cached[key] = model
         return model
 

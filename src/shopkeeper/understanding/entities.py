@@ -31,7 +31,8 @@ __all__ = [
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _W_ID = re.compile(r"(?<![A-Za-z0-9])#?\s?([Ww])\s?(\d{7})(?!\d)")
 _GENERIC_ID = re.compile(
-    r"\b(?:order|purchase|ord|confirmation|reference|ref)\s*(?:(?:number|no\.?|num|id|#)\s*)?(?:is\s*)?[:#]?\s*"
+    r"\b(?:order|purchase|ord|confirmation|reference|ref)\s*(?:(?:number|no\.?|num|id|"
+    r"#)\s*)?(?:is\s*)?[:#]?\s*"
     r"#?([A-Za-z]{0,3}-?\d[\dA-Za-z-]{2,}\d)\b",
     re.IGNORECASE,
 )
@@ -111,7 +112,8 @@ _NOT_NAMES = {
 }
 _NAME_WORD = r"[A-Za-z][A-Za-z'\-]+"
 _NAME_INTRO = re.compile(
-    rf"\b(?:my name is|my name's|name is|name:|this is|i am|i'm|im|it's|it is|call me)\s+({_NAME_WORD})(?:\s+({_NAME_WORD}))?",
+    rf"\b(?:my name is|my name's|name is|name:|this is|i am|i'm|im|it's|it is|"
+    rf"call me)\s+({_NAME_WORD})(?:\s+({_NAME_WORD}))?",
     re.IGNORECASE,
 )
 _FIRST_LAST = re.compile(
@@ -150,7 +152,8 @@ def extract_name(text: str) -> PersonName | None:
 # ---------------------------------------------------------------- addresses
 
 _STREET_TYPES = (
-    r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|ter|parkway|pkwy"
+    r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|ter|"
+    r"parkway|pkwy"
     r"|circle|cir|highway|hwy|trail|trl|square|sq|alley|crescent|close"
 )
 _ADDRESS1 = re.compile(
@@ -226,7 +229,8 @@ _COUNTRIES = {
 }
 _TAIL = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
-    r"(?P<zip>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)",
+    r"(?P<zip>\d{5}(?:-\d{4})?|"
+    r"[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)",
 )
 _TAIL_NO_COMMA = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s+(?P<state>[A-Z]{2})\s*,?\s*(?P<zip>\d{5}(?:-\d{4})?)"
@@ -350,14 +354,17 @@ def extract_payment_methods(text: str) -> list[PaymentMention]:
 
 _MISTAKE = re.compile(
     r"\b(by (?:mistake|accident)|mistakenly|accidental(?:ly)?|(?:was|were|is) a mistake|in error|"
-    r"didn'?t mean to (?:order|buy|purchase)|(?:ordered|bought|picked|chose) the wrong|wrong (?:item|order|product)|"
+    r"didn'?t mean to (?:order|buy|purchase)|(?:ordered|bought|picked|chose) the wrong|wrong (?:item|"
+    r"order|product)|"
     r"ordered (?:it |them )?twice|duplicate order|misclick|clicked the wrong)\b",
     re.I,
 )
 _NOT_NEEDED = re.compile(
-    r"\b(no longer (?:need|needed|want|wanted|require|required|necessary|use)|not needed|don'?t need (?:it|them|this|that)?|"
+    r"\b(no longer (?:need|needed|want|wanted|require|required|necessary|use)|not needed|"
+    r"don'?t need (?:it|them|this|that)?|"
     r"do not need|no need for|(?:don'?t|do not) want (?:it|them|this|that)? ?(?:any ?more)|changed my mind|"
-    r"(?:any ?more|no longer) (?:useful|relevant)|won'?t (?:be )?need|found (?:a )?(?:it |them )?(?:cheaper|better)|"
+    r"(?:any ?more|no longer) (?:useful|relevant)|won'?t (?:be )?need|found (?:a )?(?:it |"
+    r"them )?(?:cheaper|better)|"
     r"not necessary any ?more|not interested any ?more)\b",
     re.I,
 )
@@ -374,13 +381,15 @@ def extract_reason(text: str) -> str | None:
 
 _YES = re.compile(
     r"^\s*(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|alright|all right|correct|confirm(?:ed)?|"
-    r"absolutely|definitely|of course|go ahead|please do|please proceed|proceed|do it|that'?s (?:right|correct|fine)|"
+    r"absolutely|definitely|of course|go ahead|please do|please proceed|proceed|do it|"
+    r"that'?s (?:right|correct|fine)|"
     r"sounds good|perfect|right|exactly|affirmative|i confirm|i agree|agreed|fine)\b(?!\s+(?:so|but wait))",
     re.I,
 )
 _NO = re.compile(
     r"^\s*(?:no(?!\s+longer)|nope|nah|n|don'?t|do not|never ?mind|not now|not yet|stop|wait|hold on|negative|"
-    r"cancel that|that'?s (?:wrong|not right|incorrect|not what i)|not what i|i don'?t (?:want|agree|think so)|"
+    r"cancel that|that'?s (?:wrong|not right|incorrect|not what i)|not what i|i don'?t (?:want|agree|"
+    r"think so)|"
     r"please don'?t|not (?:correct|right))\b",
     re.I,
 )
@@ -411,11 +420,13 @@ _WORD_NUMBERS = {
     "single": 1,
 }
 _EXCEPT = re.compile(
-    r"\b(?:except|but not|apart from|other than|excluding|besides|save for|minus)\b|\b(?:all|everything) but\b",
+    r"\b(?:except|but not|apart from|other than|excluding|besides|save for|minus)\b|\b(?:all|"
+    r"everything) but\b",
     re.I,
 )
 _ALL = re.compile(
-    r"\b(all|everything|every (?:item|thing|product)|(?:the )?(?:whole|entire|full|complete) order|all of (?:them|it))\b",
+    r"\b(all|everything|every (?:item|thing|product)|(?:the )?(?:whole|entire|full|complete) order|"
+    r"all of (?:them|it))\b",
     re.I,
 )
 _BOTH = re.compile(r"\b(both|the two of them|the pair|each of them|either of them)\b", re.I)
@@ -492,7 +503,7 @@ def _product_mentions(text: str, names: Iterable[str]) -> list[str]:
 
 
 def extract_option_values(text: str, vocabulary: Iterable[str] = ()) -> list[str]:
-    """Option values mentioned: the caller's vocabulary (typo-tolerant) plus colours, sizes and unit values."""
+    """Option values mentioned: the caller's vocabulary (typo-tolerant), colours, sizes and unit values."""
     found = _vocab_mentions(text, vocabulary)
     found += _vocab_mentions(text, _COLORS)
     found += [(m.group(1) or m.group(2)) for m in _SIZE.finditer(text)]
@@ -520,7 +531,7 @@ def extract_entities(
         payment_methods=tuple(extract_payment_methods(no_emails)),
         products=tuple(_product_mentions(text, product_names)),
         option_values=tuple(extract_option_values(text, option_values)),
-        reason=extract_reason(text),  # type: ignore[arg-type]
-        confirmation=extract_confirmation(text),  # type: ignore[arg-type]
+        reason=extract_reason(text),
+        confirmation=extract_confirmation(text),
         quantity=extract_quantity(text),
     )

@@ -32,7 +32,7 @@ def _intents(text: str, classifier: IntentClassifier, fallback: Fallback | None)
             return [IntentScore(intent=g.intent, confidence=g.confidence, span=g.span) for g in guesses]
         return [IntentScore(intent=intent, confidence=1.0, span=text, source="rule")]
     return [
-        IntentScore(intent=g.intent, confidence=round(g.confidence, 4), span=g.span, source=g.source)  # type: ignore[arg-type]
+        IntentScore(intent=g.intent, confidence=round(g.confidence, 4), span=g.span, source=g.source)
         for g in classify_message(text, classifier, fallback=fallback)
     ]
 
