@@ -1,0 +1,46 @@
+"""The real agent on a fixed sample of 20 tau-bench tasks in both customer styles, and on every
+scenario file. The success rate is a measured floor (printed; the full 520-task figure comes from
+`benchmarks/agent.py`); the adversarial scenarios must all pass: no write outside policy, no leak.
+Runs without a language model (the model only phrases small talk), so it is fast and repeatable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shopkeeper.evaluation.agents import ShopkeeperAgent
+from shopkeeper.evaluation.report import Report
+from shopkeeper.evaluation.scenarios import load, run_scenarios
+from shopkeeper.evaluation.taubench import TauBench, TauTask, run_taubench, select
+from tests.conftest import TAU_DIR
+
+pytest.importorskip("shopkeeper.agent")
+
+SAMPLE, SEED = 20, 1
+FLOOR = 0.75  # measured 0.825 (33/40) on 2026-11-28; raise it as the agent improves
+
+
+def _failures(report: Report) -> str:
+    return "\n\n".join(
+        f"{r.name} ({r.style}) {r.reason}: {'; '.join(r.details)}\n{r.conversation.transcript(events=False)}"
+        for r in report.failures
+    )
+
+
+@pytest.mark.slow
+def test_sample_of_taubench_tasks(tau_bench: TauBench, tau_tasks: dict[str, TauTask]) -> None:
+    tasks = select(list(tau_tasks.values()), sample=SAMPLE, seed=SEED)
+    report = run_taubench(tau_bench, tasks, ["asked", "upfront"], ShopkeeperAgent(model=False))
+    rate = report.overall().rate
+    by_style = ", ".join(f"{s.label} {s.rate:.3f}" for s in report.by_style())
+    print(f"\ntau-bench sample: {rate:.3f} ({by_style}); reasons {dict(report.reasons())}")
+    assert rate >= FLOOR, _failures(report)
+
+
+@pytest.mark.slow
+def test_every_scenario_passes(scenarios_dir: Path, tmp_path: Path) -> None:
+    scenarios = [s for f in sorted(scenarios_dir.glob("*.yaml")) for s in load(f)]
+    report = run_scenarios(scenarios, ShopkeeperAgent(model=False), tmp_path, tau_dir=TAU_DIR)
+    print(f"\nscenarios: {len(report.results) - len(report.failures)}/{len(report.results)} passed")
+    assert not report.failures, _failures(report)
