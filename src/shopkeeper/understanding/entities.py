@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from shopkeeper.understanding.models import AddressMention, Entities, PaymentMention, PersonName, Quantity
+from shopkeeper.understanding.addresses import ZIP_PATTERN, extract_address
+from shopkeeper.understanding.models import Entities, PaymentMention, PersonName, Quantity
 from shopkeeper.understanding.text import contains_phrase, norm_tokens
 
 __all__ = [
@@ -40,7 +41,6 @@ _HASH_ID = re.compile(r"(?<![\w&])#(\d{4,})\b")
 _ZIP_KEYWORD = re.compile(
     r"\b(?:zip|zipcode|zip code|postal code|postcode|post code)\s*(?:is|:|-)?\s*(\d{5}(?:-\d{4})?)\b", re.I
 )
-_ZIP_ANY = re.compile(r"(?<![\d#-])(\d{5})(?:-\d{4})?(?![\d-])")
 
 
 def extract_order_ids(text: str) -> list[str]:
@@ -66,7 +66,7 @@ def extract_zip_codes(text: str, order_ids: Sequence[str] = ()) -> list[str]:
     zips = [m.group(1) for m in _ZIP_KEYWORD.finditer(text)]
     if not zips:
         digits_of_ids = {o.lstrip("#W") for o in order_ids}
-        zips = [m.group(1) for m in _ZIP_ANY.finditer(text) if m.group(1) not in digits_of_ids]
+        zips = [m.group(1) for m in ZIP_PATTERN.finditer(text) if m.group(1) not in digits_of_ids]
     return list(dict.fromkeys(zips))
 
 
@@ -147,135 +147,6 @@ def extract_name(text: str) -> PersonName | None:
     if m := _NAME_THEN_ZIP.search(text):
         return PersonName(first_name=m.group(1), last_name=m.group(2))
     return None
-
-
-# ---------------------------------------------------------------- addresses
-
-_STREET_TYPES = (
-    r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|ter|"
-    r"parkway|pkwy"
-    r"|circle|cir|highway|hwy|trail|trl|square|sq|alley|crescent|close"
-)
-_ADDRESS1 = re.compile(
-    rf"\b(\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9.'\-]+\s+){{0,4}}?(?:{_STREET_TYPES})\b\.?)", re.I
-)
-_ADDRESS2 = re.compile(r"^\s*,?\s*((?:apt|apartment|suite|ste|unit|floor|fl|room|#)\.?\s*#?\s*[\w-]+)", re.I)
-_US_STATES = {
-    "alabama": "AL",
-    "alaska": "AK",
-    "arizona": "AZ",
-    "arkansas": "AR",
-    "california": "CA",
-    "colorado": "CO",
-    "connecticut": "CT",
-    "delaware": "DE",
-    "florida": "FL",
-    "georgia": "GA",
-    "hawaii": "HI",
-    "idaho": "ID",
-    "illinois": "IL",
-    "indiana": "IN",
-    "iowa": "IA",
-    "kansas": "KS",
-    "kentucky": "KY",
-    "louisiana": "LA",
-    "maine": "ME",
-    "maryland": "MD",
-    "massachusetts": "MA",
-    "michigan": "MI",
-    "minnesota": "MN",
-    "mississippi": "MS",
-    "missouri": "MO",
-    "montana": "MT",
-    "nebraska": "NE",
-    "nevada": "NV",
-    "new hampshire": "NH",
-    "new jersey": "NJ",
-    "new mexico": "NM",
-    "new york": "NY",
-    "north carolina": "NC",
-    "north dakota": "ND",
-    "ohio": "OH",
-    "oklahoma": "OK",
-    "oregon": "OR",
-    "pennsylvania": "PA",
-    "rhode island": "RI",
-    "south carolina": "SC",
-    "south dakota": "SD",
-    "tennessee": "TN",
-    "texas": "TX",
-    "utah": "UT",
-    "vermont": "VT",
-    "virginia": "VA",
-    "washington": "WA",
-    "west virginia": "WV",
-    "wisconsin": "WI",
-    "wyoming": "WY",
-    "district of columbia": "DC",
-}
-_STATE_CODES = set(_US_STATES.values())
-_COUNTRIES = {
-    "usa": "USA",
-    "us": "USA",
-    "united states": "USA",
-    "united states of america": "USA",
-    "canada": "Canada",
-    "uk": "UK",
-    "united kingdom": "UK",
-    "mexico": "Mexico",
-    "germany": "Germany",
-    "france": "France",
-    "australia": "Australia",
-}
-_TAIL = re.compile(
-    r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
-    r"(?P<zip>\d{5}(?:-\d{4})?|"
-    r"[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)",
-)
-_TAIL_NO_COMMA = re.compile(
-    r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s+(?P<state>[A-Z]{2})\s*,?\s*(?P<zip>\d{5}(?:-\d{4})?)"
-    r"\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)"
-)
-
-
-def _state(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.upper() in _STATE_CODES:
-        return value.upper()
-    return _US_STATES.get(value.lower(), value.title())
-
-
-def extract_address(text: str) -> AddressMention | None:
-    """A street address in free text: '445 Elm Road, Apt 3, Springfield, IL 62704, USA' and similar.
-    Parts that cannot be read are left None; a message with no street line gives None."""
-    m = _ADDRESS1.search(text)
-    if not m:
-        return None
-    address1 = " ".join(m.group(1).rstrip(".").split())
-    rest = text[m.end() :]
-    address2 = None
-    if m2 := _ADDRESS2.match(rest):
-        address2 = " ".join(m2.group(1).split())
-        rest = rest[m2.end() :]
-    city = state = zip_code = country = None
-    tail = _TAIL_NO_COMMA.match(rest) or _TAIL.match(rest)
-    if tail:
-        city = tail.group("city").strip().title() or None
-        state = _state(tail.group("state"))
-        zip_code = tail.group("zip")
-        raw_country = (tail.group("country") or "").strip().lower()
-        country = _COUNTRIES.get(raw_country) or (raw_country.title() or None)
-        if state and state.lower() in _COUNTRIES:  # "Paris, France" has no state
-            country, state = _COUNTRIES[state.lower()], None
-    if zip_code is None and (z := _ZIP_ANY.search(rest)):
-        zip_code = z.group(1)
-    if country is None and zip_code and state in _STATE_CODES:
-        country = "USA"
-    return AddressMention(
-        address1=address1, address2=address2, city=city, state=state, country=country, zip=zip_code
-    )
 
 
 # ---------------------------------------------------------------- payment
