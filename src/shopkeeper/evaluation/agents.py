@@ -39,6 +39,9 @@ class ShopkeeperAgent:
             from shopkeeper.llm import registry
 
             self._llm = registry.get(self.llm_spec)
+            load = getattr(self._llm, "load", None) or getattr(self._llm, "prepare", None)
+            if callable(load):  # load the weights now, not inside the first timed reply
+                load()
         kb = None
         if self.knowledge:
             from shopkeeper.knowledge import KnowledgeBase

@@ -174,6 +174,7 @@ def run_taubench(
     cases = [(task, style) for task in tasks for style in styles]
     report = Report(title)
     if workers <= 1:
+        warm_up(bench, make_agent)
         for task, style in cases:
             report.results.append(run_task(bench, task, style, make_agent, turn_limit))
             if progress is not None:
@@ -192,12 +193,21 @@ def run_taubench(
     return report
 
 
+def warm_up(bench: TauBench, make_agent: AgentFactory) -> None:
+    """One throwaway turn on a throwaway store, so models load before any reply is timed."""
+    with bench.store.copy(f"warm-up-{os.getpid()}") as db:
+        agent = make_agent(db)
+        for _ in agent.respond(agent.start(channel="eval"), "Hi, where is my order?"):
+            pass
+
+
 _worker: dict[str, Any] = {}
 
 
 def _start_worker(bench: TauBench, make_agent: AgentFactory, turn_limit: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _worker.update(bench=bench, make_agent=make_agent, turn_limit=turn_limit)
+    warm_up(bench, make_agent)
 
 
 def _run_in_worker(task: TauTask, style: Style) -> CaseResult:
