@@ -45,7 +45,7 @@ def _greedy(stepper: FastLlama, ids: list[int], n: int) -> list[int]:
 
 def test_fp32_fast_path_matches_generate_exactly(reference: tuple[Any, Any]) -> None:
     model, tokenizer = reference
-    fast = FastLlama(model, "fp32")
+    fast = FastLlama.from_model(model, "fp32")
     for text in PROMPTS:
         ids = _prompt(tokenizer, text)
         with torch.inference_mode():
@@ -56,7 +56,7 @@ def test_fp32_fast_path_matches_generate_exactly(reference: tuple[Any, Any]) -> 
 
 def test_a_chunk_after_cached_context_equals_one_prefill(reference: tuple[Any, Any]) -> None:
     model, tokenizer = reference
-    fast = FastLlama(model, "fp32")
+    fast = FastLlama.from_model(model, "fp32")
     ids = _prompt(tokenizer, PROMPTS[0])
     with torch.inference_mode():
         whole = fast.forward(ids, 0, True)
@@ -69,7 +69,7 @@ def test_int8_path_chooses_what_fp32_would_nearly_always(reference: tuple[Any, A
     """Teacher-forced on fp32's own greedy continuation, the fast path's choice at each step is
     fp32's choice or within a hair of it (quantisation may flip near-ties, never pick nonsense)."""
     model, tokenizer = reference
-    exact, fast = FastLlama(model, "fp32"), FastLlama(model, "int8")
+    exact, fast = FastLlama.from_model(model, "fp32"), FastLlama.from_model(model, "int8")
     assert fast.description == "bf16 prefill + int8 decode"
     same = steps = 0
     for text in PROMPTS:

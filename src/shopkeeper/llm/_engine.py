@@ -19,13 +19,54 @@ about prompts, sampling or constraints, only token ids in and last-position logi
 
 from __future__ import annotations
 
+import json
+import struct
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 import torch
 import torch.nn.functional as F
 
-__all__ = ["FastLlama", "HFStepper", "Stepper", "make_stepper"]
+__all__ = ["FastLlama", "HFStepper", "Stepper", "checkpoint_tensors", "make_stepper"]
+
+_DTYPES = {"F32": torch.float32, "BF16": torch.bfloat16, "F16": torch.float16}
+
+
+def checkpoint_tensors(folder: Path) -> Callable[[str], torch.Tensor]:
+    """Read tensors from a (possibly sharded) safetensors checkpoint one at a time, by name.
+
+    Plain reads rather than a memory map: a map of the whole file would count towards the process's
+    peak memory while the model is being built, which is what the int8 path is trying to keep small.
+    """
+    index = folder / "model.safetensors.index.json"
+    files = (
+        {name: folder / shard for name, shard in json.loads(index.read_text())["weight_map"].items()}
+        if index.exists()
+        else None
+    )
+    headers: dict[Path, tuple[int, dict[str, Any]]] = {}
+
+    def header(path: Path) -> tuple[int, dict[str, Any]]:
+        if path not in headers:
+            with path.open("rb") as f:
+                size = struct.unpack("<Q", f.read(8))[0]
+                headers[path] = (8 + size, json.loads(f.read(size)))
+        return headers[path]
+
+    def read(name: str) -> torch.Tensor:
+        path = files[name] if files is not None else folder / "model.safetensors"
+        base, entries = header(path)
+        entry = entries[name]
+        begin, end = entry["data_offsets"]
+        buffer = bytearray(end - begin)
+        with path.open("rb") as f:
+            f.seek(base + begin)
+            f.readinto(buffer)
+        return torch.frombuffer(buffer, dtype=_DTYPES[entry["dtype"]]).reshape(entry["shape"])
+
+    return read
 
 
 class Stepper(Protocol):
@@ -71,8 +112,8 @@ class FastLlama:
     """Llama-architecture forward on the loaded weights with a preallocated KV cache."""
 
     @staticmethod
-    def supports(model: Any) -> bool:
-        cfg = model.config
+    def supports(cfg: Any) -> bool:
+        """Whether a model with this config can run here (else use `HFStepper`)."""
         rope = getattr(cfg, "rope_parameters", None) or {}
         return (
             cfg.model_type in ("llama", "mistral")
@@ -83,37 +124,57 @@ class FastLlama:
             and getattr(cfg, "sliding_window", None) is None
         )
 
-    def __init__(self, model: Any, precision: str) -> None:
-        cfg = model.config
-        self.device = model.device
+    def __init__(
+        self, cfg: Any, tensor: Callable[[str], torch.Tensor], precision: str, device: str = "cpu"
+    ) -> None:
+        """Build from a config and a function returning checkpoint tensors by their transformers name."""
+        self.device = torch.device(device)
         self.heads, self.kv_heads = cfg.num_attention_heads, cfg.num_key_value_heads
         self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // self.heads
         self.eps = float(cfg.rms_norm_eps)
         self.inter = cfg.intermediate_size
         int8 = precision == "int8" and self.device.type == "cpu"
-        self.description = "bf16 prefill + int8 decode" if int8 else f"{model.dtype} prefill and decode"
+        # int8 mode keeps the residual stream, norms, attention and cache in fp32 (matmuls are bf16 for
+        # prefill, int8 for decode); fp32 mode is fp32 throughout; CUDA runs bf16 throughout.
+        self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
+        self.description = "bf16 prefill + int8 decode" if int8 else f"{self.dtype} prefill and decode"
+
+        def weight(name: str) -> torch.Tensor:
+            return tensor(name).to(self.device, self.dtype)
+
+        def linear(*names: str) -> _Linear:
+            # Built one layer at a time, so only that layer's full-precision copy is alive at once.
+            return _Linear(
+                torch.cat([weight(n) for n in names]) if len(names) > 1 else weight(names[0]), int8
+            )
+
         self.layers: list[dict[str, Any]] = []
-        for layer in model.model.layers:
-            att, mlp = layer.self_attn, layer.mlp
-            qkv = torch.cat([att.q_proj.weight, att.k_proj.weight, att.v_proj.weight]).detach()
-            gate_up = torch.cat([mlp.gate_proj.weight, mlp.up_proj.weight]).detach()
+        for i in range(cfg.num_hidden_layers):
+            p = f"model.layers.{i}."
             self.layers.append(
                 {
-                    "n1": layer.input_layernorm.weight.detach(),
-                    "n2": layer.post_attention_layernorm.weight.detach(),
-                    "qkv": _Linear(qkv, int8),
-                    "o": _Linear(att.o_proj.weight.detach(), int8),
-                    "gate_up": _Linear(gate_up, int8),
-                    "down": _Linear(mlp.down_proj.weight.detach(), int8),
+                    "n1": weight(p + "input_layernorm.weight"),
+                    "n2": weight(p + "post_attention_layernorm.weight"),
+                    "qkv": linear(*(p + f"self_attn.{x}_proj.weight" for x in "qkv")),
+                    "o": linear(p + "self_attn.o_proj.weight"),
+                    "gate_up": linear(p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight"),
+                    "down": linear(p + "mlp.down_proj.weight"),
                 }
             )
-        self.norm = model.model.norm.weight.detach()
-        self.dtype = model.dtype
-        embed = model.model.embed_tokens.weight.detach()
-        self.head = _Linear(model.lm_head.weight.detach(), int8)
-        # Tied embeddings share the head's bf16 copy instead of keeping the fp32 matrix alive.
-        tied = model.lm_head.weight.data_ptr() == embed.data_ptr()
-        self.embed = (self.head.dense if tied else embed.to(torch.bfloat16)) if int8 else embed
+        self.norm = weight("model.norm.weight")
+        tied = bool(getattr(cfg, "tie_word_embeddings", False))
+        self.head = linear("model.embed_tokens.weight" if tied else "lm_head.weight")
+        # Tied embeddings share the head's dense copy instead of keeping a second matrix alive.
+        self.embed = self.head.dense if tied else linear("model.embed_tokens.weight").dense
+        self._init_cache(cfg)
+
+    @classmethod
+    def from_model(cls, model: Any, precision: str) -> FastLlama:
+        """Build from a loaded transformers model (its weights are copied as needed)."""
+        state = model.state_dict()
+        return cls(model.config, lambda name: state[name].detach(), precision, str(model.device))
+
+    def _init_cache(self, cfg: Any) -> None:
         rope = getattr(cfg, "rope_parameters", None) or {}
         theta = float(rope.get("rope_theta", getattr(cfg, "rope_theta", 10000.0)))
         self.inv_freq = 1.0 / (
@@ -204,6 +265,6 @@ class HFStepper:
 
 def make_stepper(model: Any, precision: str) -> Stepper:
     """The fastest correct stepper for `model`; `precision` is "int8" or "fp32" (CPU decode weights)."""
-    if FastLlama.supports(model):
-        return FastLlama(model, precision)
+    if FastLlama.supports(model.config):
+        return FastLlama.from_model(model, precision)
     return HFStepper(model)

@@ -115,10 +115,10 @@ class TransformersBackend:
         prepare_s = weights.prepare(self.files)
         start = time.perf_counter()
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, GenerationConfig
         from transformers.utils import logging as hf_logging
 
-        from shopkeeper.llm._engine import make_stepper
+        from shopkeeper.llm._engine import FastLlama, HFStepper, Stepper, checkpoint_tensors
 
         logs: Any = hf_logging
         logs.set_verbosity_error()
@@ -127,24 +127,30 @@ class TransformersBackend:
         cuda = torch.cuda.is_available() if self.device_setting == "auto" else self.device_setting == "cuda"
         if cuda and not torch.cuda.is_available():
             raise ConfigError("SHOPKEEPER_LLM_DEVICE=cuda but torch sees no CUDA device.", fix="Unset it.")
-        device, dtype = ("cuda", torch.bfloat16) if cuda else ("cpu", torch.float32)
         folder = self.files.checkpoint
+        config = AutoConfig.from_pretrained(folder, local_files_only=True)
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        model: Any = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
-        model = model.to(device)
-        model.eval()
         if getattr(tokenizer, "chat_template", None) is None:
             raise ConfigError(
                 f"The model at {folder} has no chat template.", fix="Use an instruct/chat model."
             )
+        try:
+            eos = GenerationConfig.from_pretrained(folder, local_files_only=True).eos_token_id
+        except OSError:  # no generation_config.json
+            eos = getattr(config, "eos_token_id", None)
         end_ids: set[int] = set()
-        for source in (model.generation_config.eos_token_id, tokenizer.eos_token_id):
+        for source in (eos, tokenizer.eos_token_id):
             end_ids.update([source] if isinstance(source, int) else (source or []))
+        device = "cuda" if cuda else "cpu"
+        stepper: Stepper
         with torch.inference_mode():
-            stepper = make_stepper(model, self.precision)
-        # The stepper keeps what it needs (its own bf16/int8 copies on the fast path); the rest goes.
-        config = model.config
-        del model
+            if FastLlama.supports(config) and any(folder.glob("*.safetensors")):
+                # Straight from the checkpoint, one layer at a time: no full fp32 model in memory.
+                stepper = FastLlama(config, checkpoint_tensors(folder), self.precision, device)
+            else:
+                dtype = torch.bfloat16 if cuda else torch.float32
+                model: Any = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
+                stepper = HFStepper(model.to(device).eval())
         gc.collect()
         return _Loaded(tokenizer, config, stepper, end_ids, device, time.perf_counter() - start, prepare_s)
 
