@@ -47,3 +47,9 @@ def test_a_bad_context_file_is_an_input_error(tmp_path: Path) -> None:
     _mount()
     result = CliRunner().invoke(app, ["understand", "hi", "--context", str(bad)])
     assert result.exit_code != 0
+
+
+def test_the_docs_example_runs(classifier: IntentClassifier) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "understanding.md").read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "docs/understanding.md", "exec"), {})
