@@ -69,7 +69,7 @@ class SimulatedCustomer:
         return self.goals[self._current] if self._current < len(self.goals) else None
 
     def opening(self) -> str:
-        greeting = phrasing._pick(self._rng, ["Hi.", "Hello!", "Hi there,", "Hey,"])
+        greeting = phrasing.greeting(self._rng)
         if self.goal is None:
             self.done = True
             return f"{greeting} Never mind, I'm fine."

@@ -20,6 +20,7 @@ from shopkeeper.evaluation.profile import CustomerView
 __all__ = [
     "address",
     "goodbye",
+    "greeting",
     "identity",
     "items",
     "new_items",
@@ -247,6 +248,10 @@ def statement(view: CustomerView, goal: Goal, rng: random.Random) -> str:
     if goal.action == STATUS:
         return f"What's the status of order {oid}?" if oid else "What's the status of my order?"
     return request(goal, rng)
+
+
+def greeting(rng: random.Random) -> str:
+    return _pick(rng, ["Hi.", "Hello!", "Hi there!", "Hey!"])
 
 
 def yes(rng: random.Random) -> str:
