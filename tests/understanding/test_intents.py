@@ -152,3 +152,14 @@ def test_training_is_cached_on_disk_by_examples_hash(tmp_path: Path) -> None:
     examples.write_text(examples.read_text() + "goodbye: [bye, see you]\n", encoding="utf-8")
     clf.get_classifier(examples, cache_dir=tmp_path)
     assert len(list((tmp_path / "understanding").glob("intent-model-*.npz"))) == 2
+
+
+def test_each_request_keeps_its_own_span(classifier: IntentClassifier, order_lines: list[Candidate]) -> None:
+    result = understand(
+        "return the lamp and exchange the keyboard for a linear one",
+        UnderstandingContext(items=tuple(order_lines)),
+        classifier=classifier,
+    )
+    spans = {s.intent: s.span for s in result.intents}
+    assert Intent.RETURN_ITEMS in spans and Intent.EXCHANGE_ITEMS in spans
+    assert spans[Intent.EXCHANGE_ITEMS] == "exchange the keyboard for a linear one"

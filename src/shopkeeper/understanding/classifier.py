@@ -265,10 +265,14 @@ def get_classifier(examples: Path | None = None, cache_dir: Path | None = None) 
 
 # ---------------------------------------------------------------- whole messages
 
+_NEW_REQUEST = (
+    r"i|i'd|i'm|can|could|would|please|also|what|where|how|when|why|is|are|do|does|will"
+    r"|cancel|return|exchange|change|update|track|send|ship|refund|modify"
+)
 _CLAUSE_SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\s*\n+\s*"
-    r"|,?\s+(?:and\s+also|and\s+then|plus|and(?=\s+(?:i|i'd|i'm|can|could|would|please|also|what|where|how|when|"
-    r"why|is|are|do|does|will)\b)|but(?=\s+(?:i|i'd|can|could|please|also|what|where|how)\b))\s+"
+    rf"|,?\s+(?:and\s+also|and\s+then|plus|and(?=\s+(?:{_NEW_REQUEST})\b)"
+    r"|but(?=\s+(?:i|i'd|can|could|please|also|what|where|how)\b))\s+"
     r"|,\s*also,?\s+",
     re.IGNORECASE,
 )
@@ -330,7 +334,9 @@ def _decide(
     for clause, row in zip(clauses, probs[1:], strict=True):
         i = int(row.argmax())
         intent = classifier.labels[i]
-        if row[i] >= threshold and not any(g.intent == intent for g in guesses):
+        if intent == guesses[0].intent and guesses[0].span == text:  # the primary request's own words
+            guesses[0] = IntentGuess(intent, guesses[0].confidence, clause)
+        elif row[i] >= threshold and not any(g.intent == intent for g in guesses):
             guesses.append(IntentGuess(intent, float(row[i]), clause))
     # A greeting around a request: the request is what matters.
     tasks = [g for g in guesses if g.intent in TASK_INTENTS]
