@@ -5,6 +5,7 @@ Runs without a language model (the model only phrases small talk), so it is fast
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,33 @@ def test_every_scenario_passes(scenarios_dir: Path, tmp_path: Path) -> None:
     report = run_scenarios(scenarios, ShopkeeperAgent(model=False), tmp_path, tau_dir=TAU_DIR)
     print(f"\nscenarios: {len(report.results) - len(report.failures)}/{len(report.results)} passed")
     assert not report.failures, _failures(report)
+
+
+@pytest.mark.slow
+def test_eval_command_prints_the_report(scenarios_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from shopkeeper.cli.eval import app
+
+    out = tmp_path / "report.json"
+    args = [
+        "taubench",
+        "--split",
+        "dev",
+        "--limit",
+        "2",
+        "--tau",
+        str(TAU_DIR),
+        "--no-model",
+        "--json",
+        str(out),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for word in ("asked", "upfront", "rate", "reply s p50", "reply s p95", "turns"):
+        assert word in result.output
+    assert len(json.loads(out.read_text())["results"]) == 4
+
+    result = CliRunner().invoke(app, ["scenarios", str(scenarios_dir / "demo.yaml"), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert "scripted" in result.output and "100.0%" in result.output

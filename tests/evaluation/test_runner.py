@@ -14,7 +14,7 @@ from shopkeeper.actions import Actions
 from shopkeeper.evaluation.conversation import AgentLike
 from shopkeeper.evaluation.goals import Goal
 from shopkeeper.evaluation.report import Report
-from shopkeeper.evaluation.taubench import TauBench, TauTask, run_task, select
+from shopkeeper.evaluation.taubench import TauBench, TauTask, run_task, run_taubench, select
 from shopkeeper.events import DoneEvent, Event, TextEvent
 from shopkeeper.store.db import Database
 from tests.evaluation.oracle import OracleAgent
@@ -126,3 +126,27 @@ def test_sample_is_deterministic(tau_tasks: dict[str, TauTask]) -> None:
         "train[3]",
         "train[4]",
     ]
+
+
+class Silent:
+    """Says the same thing every turn and never acts (picklable, for worker processes)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def start(self, channel: str = "api") -> str:
+        return "silent"
+
+    def respond(self, conversation_id: str, text: str, request_id: str | None = None) -> Iterator[Event]:
+        yield TextEvent(text="Hello.")
+        yield DoneEvent(reply="Hello.", seconds=0.0)
+
+
+def test_worker_processes_give_the_same_report(tau_bench: TauBench, tau_tasks: dict[str, TauTask]) -> None:
+    tasks = [tau_tasks["train[0]"], tau_tasks["dev[17]"]]
+    one = run_taubench(tau_bench, tasks, ["asked", "upfront"], Silent)
+    two = run_taubench(tau_bench, tasks, ["asked", "upfront"], Silent, workers=2)
+    assert [(r.name, r.style, r.success, r.reason, r.turns) for r in one.results] == [
+        (r.name, r.style, r.success, r.reason, r.turns) for r in two.results
+    ]
+    assert [r.success for r in one.results] == [False, False, True, True]  # no write wanted in dev[17]

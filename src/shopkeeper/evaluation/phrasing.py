@@ -113,7 +113,7 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _label(o: Order | None, item_id: str, name: str, options: dict[str, str]) -> str:
+def _label(o: Order | None, item_id: str, name: str, options: dict[str, str], rng: random.Random) -> str:
     """Product name, plus the option values that tell it apart from other items of the same product."""
     if o is None:
         return name
@@ -121,7 +121,10 @@ def _label(o: Order | None, item_id: str, name: str, options: dict[str, str]) ->
     if not others:
         return name
     distinct = [v for k, v in options.items() if any(x.options.get(k) != v for x in others)]
-    return f"{name} ({', '.join(distinct)})" if distinct else name
+    if not distinct:
+        return name
+    said = ", ".join(distinct)
+    return _pick(rng, [f"{name} ({said})", f"{said} {name}", f"{name} in {said}"])
 
 
 def _line_name(view: CustomerView, order_id: str | None, item_id: str) -> tuple[str, dict[str, str]]:
@@ -133,19 +136,19 @@ def _line_name(view: CustomerView, order_id: str | None, item_id: str) -> tuple[
     return (product.name if product else f"item {item_id}"), (variant.options if variant else {})
 
 
-def _item_list(view: CustomerView, goal: Goal) -> str:
+def _item_list(view: CustomerView, goal: Goal, rng: random.Random) -> str:
     oid = goal.order_id
     o = view.orders.get(oid) if oid else None
     parts = []
     for item_id, count in Counter(goal.arguments.get("item_ids", [])).items():
         name, options = _line_name(view, oid, item_id)
-        label = _label(o, item_id, name, options)
+        label = _label(o, item_id, name, options, rng)
         parts.append(f"the {label}" if count == 1 else f"{count} of the {label}")
     return _join(parts)
 
 
 def items(view: CustomerView, goal: Goal, rng: random.Random) -> str:
-    said = _item_list(view, goal)
+    said = _item_list(view, goal, rng)
     return (
         _pick(rng, [f"{said[0].upper()}{said[1:]}.", f"I mean {said}.", f"It's {said}."]) if said else "None."
     )
@@ -165,7 +168,7 @@ def _changes(view: CustomerView, goal: Goal, rng: random.Random) -> str:
     parts = []
     for old_id, new_id in zip(old_ids, new_ids, strict=False):
         name, options = _line_name(view, oid, old_id)
-        label = _label(o, old_id, name, options)
+        label = _label(o, old_id, name, options, rng)
         target = view.variant(new_id)
         words = _variant_words(options, target.options if target else {}, rng)
         if old_id == new_id:
@@ -244,7 +247,7 @@ def statement(view: CustomerView, goal: Goal, rng: random.Random) -> str:
         change = _changes(view, goal, rng)
         return f"I'd like to exchange items from order {oid}: {change}. Use {pay} for any price difference."
     if goal.action == "return_order_items":
-        return f"I want to return items from order {oid}: {_item_list(view, goal)}. Refund to {pay}, please."
+        return f"I want to return items from order {oid}: {_item_list(view, goal, rng)}. Refund to {pay}, please."
     if goal.action == STATUS:
         return f"What's the status of order {oid}?" if oid else "What's the status of my order?"
     return request(goal, rng)
