@@ -27,7 +27,14 @@ from shopkeeper.store.taubench import import_taubench
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TAU = ROOT.parent / "shared" / "data" / "tau-bench-retail"
 PG = os.environ.get("SHOPKEEPER_BENCH_PG", "postgresql://127.0.0.1:5432/test")
-ADDRESS = {"address1": "1 Bench St", "address2": "", "city": "Reno", "state": "NV", "country": "USA", "zip": "89501"}
+ADDRESS = {
+    "address1": "1 Bench St",
+    "address2": "",
+    "city": "Reno",
+    "state": "NV",
+    "country": "USA",
+    "zip": "89501",
+}
 
 
 def measure(db: Database, tau: Path, seconds: float) -> dict[str, float]:
@@ -47,7 +54,9 @@ def measure(db: Database, tau: Path, seconds: float) -> dict[str, float]:
     read_rate = reads / (time.perf_counter() - start)
     actions, writes, start = Actions(db), 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        actions.modify_order_address(pending[writes % len(pending)], ADDRESS, Context(request_key=uuid.uuid4().hex))
+        actions.modify_order_address(
+            pending[writes % len(pending)], ADDRESS, Context(request_key=uuid.uuid4().hex)
+        )
         writes += 1
     write_rate = writes / (time.perf_counter() - start)
     return {"import_s": imported, "reads_per_s": read_rate, "writes_per_s": write_rate}
@@ -97,8 +106,10 @@ def main() -> None:
         print(f"{name:<12}{r['import_s']:>10.2f}{r['reads_per_s']:>10.0f}{r['writes_per_s']:>10.0f}")
     if "postgresql" in results:
         pg, sq = results["postgresql"], results["sqlite"]
-        print(f"postgresql/sqlite ratio: import {pg['import_s'] / sq['import_s']:.2f}x time, "
-              f"reads {pg['reads_per_s'] / sq['reads_per_s']:.2f}x, writes {pg['writes_per_s'] / sq['writes_per_s']:.2f}x")
+        print(
+            f"postgresql/sqlite ratio: import {pg['import_s'] / sq['import_s']:.2f}x time, "
+            f"reads {pg['reads_per_s'] / sq['reads_per_s']:.2f}x, writes {pg['writes_per_s'] / sq['writes_per_s']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import select, text
@@ -42,6 +42,7 @@ __all__ = ["Actions", "Context", "FaultHook"]
 
 Actor = Literal["bot", "staff", "api", "system"]
 FaultHook = Callable[[str], None]
+R = TypeVar("R", Order, Customer)
 _ADDRESS_KEYS = ("address1", "address2", "city", "state", "country", "zip")
 _PG_WRITE_LOCK = 7_262_013  # one advisory lock serialises writers, keeping the audit chain linear
 
@@ -123,7 +124,9 @@ class Actions:
 
         return self._write("cancel_order", {"order_id": order_id, "reason": reason}, ctx, run)
 
-    def modify_order_address(self, order_id: str, address: dict[str, Any], ctx: Context | None = None) -> Order:
+    def modify_order_address(
+        self, order_id: str, address: dict[str, Any], ctx: Context | None = None
+    ) -> Order:
         def run(s: Session) -> Order:
             new = _address(address)
             row, order, _ = self._order(s, order_id)
@@ -133,7 +136,9 @@ class Actions:
 
         return self._write("modify_order_address", {"order_id": order_id, "address": _raw(address)}, ctx, run)
 
-    def modify_order_payment(self, order_id: str, payment_method_id: str, ctx: Context | None = None) -> Order:
+    def modify_order_payment(
+        self, order_id: str, payment_method_id: str, ctx: Context | None = None
+    ) -> Order:
         def run(s: Session) -> Order:
             row, order, customer = self._order(s, order_id)
             _check(policy.can_change_payment(order, customer, payment_method_id))
@@ -175,10 +180,17 @@ class Actions:
             row.status = "pending (item modified)"
             return self._reload_order(s, row)
 
-        args = {"order_id": order_id, "item_ids": _raw(item_ids), "new_item_ids": _raw(new_item_ids), "payment_method_id": payment_method_id}
+        args = {
+            "order_id": order_id,
+            "item_ids": _raw(item_ids),
+            "new_item_ids": _raw(new_item_ids),
+            "payment_method_id": payment_method_id,
+        }
         return self._write("modify_order_items", args, ctx, run)
 
-    def modify_customer_address(self, customer_id: str, address: dict[str, Any], ctx: Context | None = None) -> Customer:
+    def modify_customer_address(
+        self, customer_id: str, address: dict[str, Any], ctx: Context | None = None
+    ) -> Customer:
         def run(s: Session) -> Customer:
             new = _address(address)
             row = s.get(CustomerRow, customer_id, with_for_update=True)
@@ -188,7 +200,9 @@ class Actions:
             s.flush()
             return repository.to_customer(row)
 
-        return self._write("modify_customer_address", {"customer_id": customer_id, "address": _raw(address)}, ctx, run)
+        return self._write(
+            "modify_customer_address", {"customer_id": customer_id, "address": _raw(address)}, ctx, run
+        )
 
     def return_order_items(
         self, order_id: str, item_ids: Sequence[str], payment_method_id: str, ctx: Context | None = None
@@ -221,7 +235,13 @@ class Actions:
             old_ids, new_ids = _ids(item_ids, "item_ids"), _ids(new_item_ids, "new_item_ids")
             row, order, customer = self._order(s, order_id)
             plan = policy.plan_item_change(
-                order, customer, old_ids, new_ids, payment_method_id, self._products(s, order), kind="exchange"
+                order,
+                customer,
+                old_ids,
+                new_ids,
+                payment_method_id,
+                self._products(s, order),
+                kind="exchange",
             )
             _check(plan.decision)
             row.status = "exchange requested"
@@ -231,19 +251,26 @@ class Actions:
             row.exchange_price_difference_cents = plan.price_difference_cents
             return self._reload_order(s, row)
 
-        args = {"order_id": order_id, "item_ids": _raw(item_ids), "new_item_ids": _raw(new_item_ids), "payment_method_id": payment_method_id}
+        args = {
+            "order_id": order_id,
+            "item_ids": _raw(item_ids),
+            "new_item_ids": _raw(new_item_ids),
+            "payment_method_id": payment_method_id,
+        }
         return self._write("exchange_order_items", args, ctx, run)
 
     # ---- the write protocol -----------------------------------------------------------------
 
-    def _write(self, action: str, args: dict[str, Any], ctx: Context | None, run: Callable[[Session], Any]) -> Any:
+    def _write(
+        self, action: str, args: dict[str, Any], ctx: Context | None, run: Callable[[Session], R]
+    ) -> R:
         ctx = ctx or Context()
         args_hash = hashlib.sha256(json.dumps([action, args], sort_keys=True).encode()).hexdigest()
         try:
             with self.db.transaction() as s:
                 self._lock(s)
                 if ctx.request_key and (done := s.get(IdempotencyRow, ctx.request_key)) is not None:
-                    return self._replay(done, action, args_hash)
+                    return self._replay(done, action, args_hash, run)
                 result = run(s)
                 payload = {"type": type(result).__name__, "record": result.model_dump(mode="json")}
                 audit.append(
@@ -257,7 +284,15 @@ class Actions:
                     request_key=ctx.request_key,
                 )
                 if ctx.request_key:
-                    s.add(IdempotencyRow(key=ctx.request_key, action=action, arguments_hash=args_hash, outcome="ok", result=payload))
+                    s.add(
+                        IdempotencyRow(
+                            key=ctx.request_key,
+                            action=action,
+                            arguments_hash=args_hash,
+                            outcome="ok",
+                            result=payload,
+                        )
+                    )
                 s.flush()
                 if self.fault_hook:
                     self.fault_hook("before_commit")
@@ -269,10 +304,12 @@ class Actions:
             if ctx.request_key:
                 with self.db.session() as s:
                     if (done := s.get(IdempotencyRow, ctx.request_key)) is not None:
-                        return self._replay(done, action, args_hash)
+                        return self._replay(done, action, args_hash, run)
             raise exc
 
-    def _record_refusal(self, action: str, args: dict[str, Any], args_hash: str, ctx: Context, exc: ActionError) -> None:
+    def _record_refusal(
+        self, action: str, args: dict[str, Any], args_hash: str, ctx: Context, exc: ActionError
+    ) -> None:
         if exc.code == "request_key_reused":
             return
         payload = {"code": exc.code, "message": exc.message, "detail": exc.detail}
@@ -294,14 +331,18 @@ class Actions:
                 if ctx.request_key:
                     s.add(
                         IdempotencyRow(
-                            key=ctx.request_key, action=action, arguments_hash=args_hash, outcome="rejected", result=payload
+                            key=ctx.request_key,
+                            action=action,
+                            arguments_hash=args_hash,
+                            outcome="rejected",
+                            result=payload,
                         )
                     )
         except IntegrityError:
             pass  # a concurrent retry recorded it first
 
     @staticmethod
-    def _replay(done: IdempotencyRow, action: str, args_hash: str) -> Any:
+    def _replay(done: IdempotencyRow, action: str, args_hash: str, _run: Callable[[Session], R]) -> R:
         if done.action != action or done.arguments_hash != args_hash:
             raise ActionError(
                 "request_key_reused",
@@ -311,12 +352,13 @@ class Actions:
         if done.outcome != "ok":
             raise ActionError(done.result["code"], done.result["message"], done.result.get("detail"))
         record: dict[str, Any] = done.result["record"]
-        return Customer.model_validate(record) if done.result["type"] == "Customer" else Order.model_validate(record)
+        kind: type[R] = Customer if done.result["type"] == "Customer" else Order  # type: ignore[assignment]
+        return kind.model_validate(record)
 
     def _lock(self, s: Session) -> None:
         if self.db.dialect == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
-        # SQLite: every transaction already starts with BEGIN IMMEDIATE (store/db.py).
+        # SQLite: write transactions already start with BEGIN IMMEDIATE (store/db.py).
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -327,7 +369,11 @@ class Actions:
         row = s.get(
             OrderRow,
             order_id.strip(),
-            options=[selectinload(OrderRow.lines), selectinload(OrderRow.transactions), selectinload(OrderRow.fulfillments)],
+            options=[
+                selectinload(OrderRow.lines),
+                selectinload(OrderRow.transactions),
+                selectinload(OrderRow.fulfillments),
+            ],
         )
         if row is None:
             raise repository.order_not_found()
@@ -336,14 +382,21 @@ class Actions:
     @staticmethod
     def _products(s: Session, order: Order) -> dict[str, Product]:
         ids = {line.product_id for line in order.lines}
-        rows = s.scalars(select(ProductRow).where(ProductRow.id.in_(ids)).options(selectinload(ProductRow.variants)))
+        rows = s.scalars(
+            select(ProductRow).where(ProductRow.id.in_(ids)).options(selectinload(ProductRow.variants))
+        )
         return {r.id: repository.to_product(r) for r in rows}
 
     @staticmethod
     def _transaction(s: Session, row: OrderRow, kind: str, amount_cents: int, method_id: str) -> None:
         position = max((t.position for t in row.transactions), default=-1) + 1
         row.transactions.append(
-            TransactionRow(position=position, transaction_type=kind, amount_cents=amount_cents, payment_method_id=method_id)
+            TransactionRow(
+                position=position,
+                transaction_type=kind,
+                amount_cents=amount_cents,
+                payment_method_id=method_id,
+            )
         )
 
     @staticmethod

@@ -53,7 +53,9 @@ def _stamp(at: datetime) -> str:
 
 
 def _digest(prev_hash: str, at: str, fields: dict[str, Any]) -> str:
-    body = json.dumps({"prev": prev_hash, "at": at, **fields}, sort_keys=True, separators=(",", ":"), default=str)
+    body = json.dumps(
+        {"prev": prev_hash, "at": at, **fields}, sort_keys=True, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -113,7 +115,17 @@ def entries(
             q = q.where(AuditRow.action == action)
         rows: Sequence[AuditRow] = s.scalars(q).all()
         return [
-            AuditEntry(r.id, _stamp(r.at), r.actor, r.conversation_id, r.request_key, r.action, r.arguments, r.outcome, r.result)
+            AuditEntry(
+                r.id,
+                _stamp(r.at),
+                r.actor,
+                r.conversation_id,
+                r.request_key,
+                r.action,
+                r.arguments,
+                r.outcome,
+                r.result,
+            )
             for r in rows
         ]
 
@@ -125,7 +137,9 @@ def verify(db: Database) -> Verification:
     with db.session() as s:
         for row in s.scalars(select(AuditRow).order_by(AuditRow.id)).yield_per(500):
             if row.prev_hash != prev:
-                return Verification(False, checked, row.id, "an entry before this one was removed or reordered")
+                return Verification(
+                    False, checked, row.id, "an entry before this one was removed or reordered"
+                )
             if _digest(prev, _stamp(row.at), _fields(row)) != row.hash:
                 return Verification(False, checked, row.id, "this entry was edited after it was written")
             prev = row.hash

@@ -45,7 +45,9 @@ def normalize_db_url(url: str) -> str:
     """Check a database URL and pick the psycopg 3 driver for plain `postgresql://` URLs."""
     url = url.strip()
     if not url:
-        raise ConfigError("The database URL is empty.", fix="Pass --db sqlite:///path/to/file.db or set SHOPKEEPER_DB_URL.")
+        raise ConfigError(
+            "The database URL is empty.", fix="Pass --db sqlite:///path/to/file.db or set SHOPKEEPER_DB_URL."
+        )
     scheme = url.split(":", 1)[0]
     base = scheme.split("+", 1)[0]
     if base == "postgres":
@@ -67,6 +69,8 @@ def load_settings(db_url: str | None = None, llm: str | None = None) -> Settings
     return Settings(
         db_url=normalize_db_url(url),
         data_dir=data_dir(),
-        cache_dir=Path(os.environ.get("SHOPKEEPER_CACHE_DIR") or user_cache_dir("shopkeeper", appauthor=False)),
+        cache_dir=Path(
+            os.environ.get("SHOPKEEPER_CACHE_DIR") or user_cache_dir("shopkeeper", appauthor=False)
+        ),
         llm=llm or os.environ.get("SHOPKEEPER_LLM") or "transformers",
     )

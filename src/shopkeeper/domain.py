@@ -78,9 +78,15 @@ class PaymentMethod(_Record):
     def describe(self) -> str:
         if self.source == "credit_card":
             brand = (self.brand or "card").title()
-            return f"{brand} credit card ending in {self.last_four}" if self.last_four else f"{brand} credit card"
+            return (
+                f"{brand} credit card ending in {self.last_four}"
+                if self.last_four
+                else f"{brand} credit card"
+            )
         if self.source == "gift_card":
-            balance = f" (balance {format_money(self.balance_cents)})" if self.balance_cents is not None else ""
+            balance = (
+                f" (balance {format_money(self.balance_cents)})" if self.balance_cents is not None else ""
+            )
             return f"gift card{balance}"
         return "PayPal account"
 

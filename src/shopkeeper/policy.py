@@ -63,7 +63,9 @@ def _status_reason(order: Order, doing: str) -> str:
 def can_cancel(order: Order, reason: str) -> Decision:
     """Only pending orders, for one of the two accepted reasons; the whole order is cancelled."""
     if order.status != PENDING:
-        return _no("not_pending", _status_reason(order, "cancelled"), "Error: non-pending order cannot be cancelled")
+        return _no(
+            "not_pending", _status_reason(order, "cancelled"), "Error: non-pending order cannot be cancelled"
+        )
     if reason not in CANCEL_REASONS:
         return _no(
             "invalid_reason",
@@ -76,7 +78,9 @@ def can_cancel(order: Order, reason: str) -> Decision:
 def can_modify(order: Order) -> Decision:
     """Address, payment and items can only be changed while the order is pending."""
     if order.status != PENDING:
-        return _no("not_pending", _status_reason(order, "modified"), "Error: non-pending order cannot be modified")
+        return _no(
+            "not_pending", _status_reason(order, "modified"), "Error: non-pending order cannot be modified"
+        )
     return OK
 
 
@@ -126,7 +130,11 @@ def _multiplicity(order: Order, item_ids: Sequence[str], detail_for: str | None)
     for item_id, count in wanted.items():
         if count > order.line_count(item_id):
             detail = detail_for or f"Error: {item_id} not found"
-            return _no("item_not_in_order", f"Item {item_id} isn't in order {order.id} (or not that many times).", detail)
+            return _no(
+                "item_not_in_order",
+                f"Item {item_id} isn't in order {order.id} (or not that many times).",
+                detail,
+            )
     return OK
 
 
@@ -158,7 +166,9 @@ def plan_item_change(
         status_check = can_modify(order)
     elif order.status != DELIVERED:
         status_check = _no(
-            "not_delivered", _status_reason(order, "exchanged"), "Error: non-delivered order cannot be exchanged"
+            "not_delivered",
+            _status_reason(order, "exchanged"),
+            "Error: non-delivered order cannot be exchanged",
         )
     else:
         status_check = OK
@@ -208,7 +218,11 @@ def plan_item_change(
 def can_return(order: Order, customer: Customer, item_ids: Sequence[str], payment_method_id: str) -> Decision:
     """Delivered orders only; refund to the original payment method or one of the customer's gift cards."""
     if order.status != DELIVERED:
-        return _no("not_delivered", _status_reason(order, "returned"), "Error: non-delivered order cannot be returned")
+        return _no(
+            "not_delivered",
+            _status_reason(order, "returned"),
+            "Error: non-delivered order cannot be returned",
+        )
     if not (d := _owned_method(customer, payment_method_id)):
         return d
     original = order.payments[0].payment_method_id if order.payments else None

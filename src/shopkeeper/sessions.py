@@ -142,7 +142,7 @@ class Sessions:
         while True:
             now = _now()
             with self.db.transaction() as s:
-                got = s.execute(
+                got = s.execute(  # type: ignore[attr-defined]
                     update(ConversationRow)
                     .where(ConversationRow.id == conversation_id)
                     .where(or_(ConversationRow.lease_until.is_(None), ConversationRow.lease_until < now))

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from shopkeeper.errors import DataError
+from shopkeeper.evaluation.storediff import to_cents
 from shopkeeper.store.db import Database, open_store
 from shopkeeper.store.demo import STATUSES, build_demo
 from shopkeeper.store.taubench import export_taubench, import_taubench
 from tests.store.conftest import table_rows
-from tests.store.test_conformance import to_cents
 
 MINI: dict[str, dict[str, Any]] = {
     "products.json": {

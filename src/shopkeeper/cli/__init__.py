@@ -39,6 +39,11 @@ def _mount() -> None:
     from shopkeeper.cli import eval as eval_cli
 
     app.add_typer(eval_cli.app, name="eval")
+    from shopkeeper.cli import chat
+
+    app.command("chat")(chat.chat)
+    app.command("ask")(chat.ask)
+    app.command("run")(chat.run)
 
 
 def main() -> None:

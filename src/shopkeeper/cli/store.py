@@ -33,13 +33,17 @@ def import_(
     _check_format(fmt)
     database = open_db(db)
     counts = import_taubench(database, directory)
-    _console.print(f"Imported {counts['customers']} customers, {counts['orders']} orders, {counts['products']} products.")
+    _console.print(
+        f"Imported {counts['customers']} customers, {counts['orders']} orders, {counts['products']} products."
+    )
 
 
 @app.command("export")
 def export(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="Store format: tau-bench")],
-    directory: Annotated[Path, typer.Argument(help="Folder to write users.json, orders.json, products.json into")],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to write users.json, orders.json, products.json into")
+    ],
     db: DbOption = None,
 ) -> None:
     """Write the store out in a published format."""
@@ -58,12 +62,15 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed builds the same store")] = 7,
 ) -> None:
     """Build the demo store (catalog, customers, orders, policy documents) into an empty database."""
+    from shopkeeper.knowledge import index_demo_documents
     from shopkeeper.store.demo import build_demo
 
     database = open_db(db)
     counts = build_demo(database, seed=seed)
+    documents = index_demo_documents(database)
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts["statuses"].items()))
     _console.print(
         f"Demo store built: {counts['products']} products ({counts['variants']} variants), "
-        f"{counts['customers']} customers, {counts['orders']} orders ({statuses})."
+        f"{counts['customers']} customers, {counts['orders']} orders ({statuses}); "
+        f"{len(documents)} policy and FAQ documents indexed."
     )

@@ -1,7 +1,8 @@
 """Database engines, sessions and migrations for SQLite (embedded default) and PostgreSQL.
 
-SQLite files run in WAL mode with foreign keys on, and every transaction starts with
-`BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way. Schema changes only
+SQLite files run in WAL mode with foreign keys on. Write transactions (`transaction()`) start with
+`BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way; read sessions start a
+deferred transaction and never block, nor are blocked by, a writer. Schema changes only
 come through the Alembic migrations in `migrations/`; `open_store()` applies them.
 """
 
@@ -31,6 +32,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writers = sessionmaker(engine.execution_options(shopkeeper_write=True), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -48,7 +50,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
-        with self._sessions() as s, s.begin():
+        with self._writers() as s, s.begin():
             yield s
 
     def migrate(self) -> None:
@@ -88,7 +90,8 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        write = conn.get_execution_options().get("shopkeeper_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

@@ -36,23 +36,121 @@ N_ORDERS = 1500
 MAX_VARIANTS = 24
 EPOCH = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # "today" in the demo store; orders precede it
 
-FIRST = ("Ava Liam Olivia Noah Emma Mateo Sophia Lucas Mia Ethan Amara Kenji Priya Diego Fatima Omar Chloe Yusuf "
-         "Isabella James Harper Daniel Aisha Leo Grace Arjun Elena Samuel Zoe Ivan Nora Hugo Layla Felix Maya Tariq "
-         "Sofia Andre Hana Marcus").split()
-LAST = ("Garcia Smith Nguyen Patel Johnson Kim Silva Rossi Müller Okafor Brown Tanaka Lopez Cohen Ahmed Martin "
-        "Anderson Novak Haddad Fischer Santos Walker Ito Reyes Khan Dubois Moreno Larsen Chen Wright").split()
-STREETS = ("Maple Avenue, Oak Street, Cedar Lane, Elm Drive, Pine Road, Willow Way, Birch Court, Lakeview Drive, "
-           "Sunset Boulevard, River Road, Hillcrest Avenue, Park Place, Meadow Lane, Forest Drive").split(", ")
+FIRST = [
+    "Ava",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "Mateo",
+    "Sophia",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Amara",
+    "Kenji",
+    "Priya",
+    "Diego",
+    "Fatima",
+    "Omar",
+    "Chloe",
+    "Yusuf",
+    "Isabella",
+    "James",
+    "Harper",
+    "Daniel",
+    "Aisha",
+    "Leo",
+    "Grace",
+    "Arjun",
+    "Elena",
+    "Samuel",
+    "Zoe",
+    "Ivan",
+    "Nora",
+    "Hugo",
+    "Layla",
+    "Felix",
+    "Maya",
+    "Tariq",
+    "Sofia",
+    "Andre",
+    "Hana",
+    "Marcus",
+]
+LAST = [
+    "Garcia",
+    "Smith",
+    "Nguyen",
+    "Patel",
+    "Johnson",
+    "Kim",
+    "Silva",
+    "Rossi",
+    "Müller",
+    "Okafor",
+    "Brown",
+    "Tanaka",
+    "Lopez",
+    "Cohen",
+    "Ahmed",
+    "Martin",
+    "Anderson",
+    "Novak",
+    "Haddad",
+    "Fischer",
+    "Santos",
+    "Walker",
+    "Ito",
+    "Reyes",
+    "Khan",
+    "Dubois",
+    "Moreno",
+    "Larsen",
+    "Chen",
+    "Wright",
+]
+STREETS = [
+    "Maple Avenue",
+    "Oak Street",
+    "Cedar Lane",
+    "Elm Drive",
+    "Pine Road",
+    "Willow Way",
+    "Birch Court",
+    "Lakeview Drive",
+    "Sunset Boulevard",
+    "River Road",
+    "Hillcrest Avenue",
+    "Park Place",
+    "Meadow Lane",
+    "Forest Drive",
+]
 CITIES = [
-    ("Portland", "OR", "972"), ("Austin", "TX", "787"), ("Denver", "CO", "802"), ("Chicago", "IL", "606"),
-    ("Boston", "MA", "021"), ("Seattle", "WA", "981"), ("Atlanta", "GA", "303"), ("Phoenix", "AZ", "850"),
-    ("Nashville", "TN", "372"), ("San Diego", "CA", "921"), ("Minneapolis", "MN", "554"), ("Raleigh", "NC", "276"),
+    ("Portland", "OR", "972"),
+    ("Austin", "TX", "787"),
+    ("Denver", "CO", "802"),
+    ("Chicago", "IL", "606"),
+    ("Boston", "MA", "021"),
+    ("Seattle", "WA", "981"),
+    ("Atlanta", "GA", "303"),
+    ("Phoenix", "AZ", "850"),
+    ("Nashville", "TN", "372"),
+    ("San Diego", "CA", "921"),
+    ("Minneapolis", "MN", "554"),
+    ("Raleigh", "NC", "276"),
 ]
 BRANDS = ("visa", "mastercard", "amex", "discover")
 # status -> share of orders (every status a real store shows up)
 STATUSES = {
-    "pending": 0.22, "processed": 0.12, "shipped": 0.10, "delivered": 0.38, "cancelled": 0.08,
-    "return requested": 0.05, "exchange requested": 0.03, "pending (item modified)": 0.02,
+    "pending": 0.22,
+    "processed": 0.12,
+    "shipped": 0.10,
+    "delivered": 0.38,
+    "cancelled": 0.08,
+    "return requested": 0.05,
+    "exchange requested": 0.03,
+    "pending (item modified)": 0.02,
 }
 
 
@@ -66,7 +164,9 @@ def _products(rng: random.Random) -> list[ProductRow]:
         combos = list(itertools.product(*options.values()))
         if len(combos) > MAX_VARIANTS:
             combos = sorted(rng.sample(combos, MAX_VARIANTS))
-        product = ProductRow(id=_digits(rng, 10), name=name, category=category, description=description, position=pos)
+        product = ProductRow(
+            id=_digits(rng, 10), name=name, category=category, description=description, position=pos
+        )
         for i, combo in enumerate(combos):
             price = round(base * rng.uniform(0.9, 1.15), 2)
             product.variants.append(
@@ -105,8 +205,15 @@ def _customers(rng: random.Random) -> list[CustomerRow]:
         address = _address(rng)
         email = f"{first.lower()}.{last.lower()}{rng.randrange(10, 9999)}@example.com"
         row = CustomerRow(
-            id=cid, first_name=first, last_name=last, email=email, email_lower=email.lower(), address=address,
-            zip=address["zip"], position=pos, order_ids=[],
+            id=cid,
+            first_name=first,
+            last_name=last,
+            email=email,
+            email_lower=email.lower(),
+            address=address,
+            zip=address["zip"],
+            position=pos,
+            order_ids=[],
         )
         kinds = rng.sample(["credit_card", "credit_card", "paypal", "gift_card"], rng.randrange(1, 4))
         for i, kind in enumerate(kinds):
@@ -120,30 +227,54 @@ def _customers(rng: random.Random) -> list[CustomerRow]:
     return rows
 
 
-def _order(rng: random.Random, oid: str, customer: CustomerRow, products: list[ProductRow], pos: int) -> OrderRow:
+def _order(
+    rng: random.Random, oid: str, customer: CustomerRow, products: list[ProductRow], pos: int
+) -> OrderRow:
     status = rng.choices(list(STATUSES), weights=list(STATUSES.values()))[0]
     age_days = rng.uniform(0.2, 6) if status.startswith("pending") else rng.uniform(2, 180)
     order = OrderRow(
-        id=oid, customer_id=customer.id, status=status, placed_at=EPOCH - timedelta(days=age_days), position=pos,
+        id=oid,
+        customer_id=customer.id,
+        status=status,
+        placed_at=EPOCH - timedelta(days=age_days),
+        position=pos,
         address=dict(customer.address) if rng.random() < 0.9 else _address(rng),
     )
     picks = rng.sample(products, rng.choice([1, 1, 1, 2, 2, 3, 4]))
     for i, product in enumerate(picks):
         variant = rng.choice(product.variants)
         order.lines.append(
-            OrderLineRow(position=i, name=product.name, product_id=product.id, item_id=variant.item_id,
-                         price_cents=variant.price_cents, options=dict(variant.options))
+            OrderLineRow(
+                position=i,
+                name=product.name,
+                product_id=product.id,
+                item_id=variant.item_id,
+                price_cents=variant.price_cents,
+                options=dict(variant.options),
+            )
         )
     total = sum(line.price_cents for line in order.lines)
-    methods = [m for m in customer.payment_methods if m.source != "gift_card" or (m.balance_cents or 0) >= total]
+    methods = [
+        m for m in customer.payment_methods if m.source != "gift_card" or (m.balance_cents or 0) >= total
+    ]
     method = rng.choice(methods or customer.payment_methods)
-    order.transactions.append(TransactionRow(position=0, transaction_type="payment", amount_cents=total, payment_method_id=method.id))
+    order.transactions.append(
+        TransactionRow(
+            position=0, transaction_type="payment", amount_cents=total, payment_method_id=method.id
+        )
+    )
     item_ids = [line.item_id for line in order.lines]
     if status in ("processed", "shipped", "delivered", "return requested", "exchange requested"):
-        order.fulfillments.append(FulfillmentRow(position=0, tracking_ids=[_digits(rng, 12)], item_ids=item_ids))
+        order.fulfillments.append(
+            FulfillmentRow(position=0, tracking_ids=[_digits(rng, 12)], item_ids=item_ids)
+        )
     if status == "cancelled":
         order.cancel_reason = rng.choice(["no longer needed", "ordered by mistake"])
-        order.transactions.append(TransactionRow(position=1, transaction_type="refund", amount_cents=total, payment_method_id=method.id))
+        order.transactions.append(
+            TransactionRow(
+                position=1, transaction_type="refund", amount_cents=total, payment_method_id=method.id
+            )
+        )
     elif status == "return requested":
         order.return_items = sorted(rng.sample(item_ids, rng.randrange(1, len(item_ids) + 1)))
         order.return_payment_method_id = method.id
@@ -173,7 +304,9 @@ def build_demo(db: Database, seed: int = 7) -> dict[str, Any]:
         customer.order_ids = [*customer.order_ids, oid]
     with db.transaction() as s:
         if s.query(ProductRow).first() is not None or s.query(CustomerRow).first() is not None:
-            raise DataError("The database already holds a store; build the demo into an empty database (another --db).")
+            raise DataError(
+                "The database already holds a store; build the demo into an empty database (another --db)."
+            )
         s.add_all(products)
         s.add_all(customers)
         s.flush()
@@ -181,5 +314,10 @@ def build_demo(db: Database, seed: int = 7) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     for o in orders:
         statuses[o.status] = statuses.get(o.status, 0) + 1
-    return {"products": len(products), "variants": sum(len(p.variants) for p in products), "customers": len(customers),
-            "orders": len(orders), "statuses": statuses}
+    return {
+        "products": len(products),
+        "variants": sum(len(p.variants) for p in products),
+        "customers": len(customers),
+        "orders": len(orders),
+        "statuses": statuses,
+    }

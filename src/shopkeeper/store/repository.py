@@ -6,7 +6,9 @@ Every function takes an open `Session` and never writes. Lookups that find nothi
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from shopkeeper.domain import (
@@ -63,7 +65,7 @@ def to_customer(row: CustomerRow) -> Customer:
         payment_methods=tuple(
             PaymentMethod(
                 id=m.id,
-                source=m.source,  # type: ignore[arg-type]
+                source=m.source,
                 brand=m.brand,
                 last_four=m.last_four,
                 balance_cents=m.balance_cents,
@@ -92,11 +94,12 @@ def to_order(row: OrderRow) -> Order:
             for line in row.lines
         ),
         fulfillments=tuple(
-            Fulfillment(tracking_ids=tuple(f.tracking_ids), item_ids=tuple(f.item_ids)) for f in row.fulfillments
+            Fulfillment(tracking_ids=tuple(f.tracking_ids), item_ids=tuple(f.item_ids))
+            for f in row.fulfillments
         ),
         payments=tuple(
             Transaction(
-                transaction_type=t.transaction_type,  # type: ignore[arg-type]
+                transaction_type=t.transaction_type,
                 amount_cents=t.amount_cents,
                 payment_method_id=t.payment_method_id,
             )
@@ -133,14 +136,16 @@ def to_product(row: ProductRow) -> Product:
     )
 
 
-def _customer_query():  # type: ignore[no-untyped-def]
+def _customer_query() -> Select[CustomerRow]:
     return select(CustomerRow).options(selectinload(CustomerRow.payment_methods))
 
 
 def find_customer_by_email(s: Session, email: str) -> Customer:
     """First customer whose email matches case-insensitively."""
     key = email.strip().lower()
-    row = s.scalars(_customer_query().where(CustomerRow.email_lower == key).order_by(CustomerRow.position)).first()
+    row = s.scalars(
+        _customer_query().where(CustomerRow.email_lower == key).order_by(CustomerRow.position)
+    ).first()
     if row is None:
         raise customer_not_found()
     return to_customer(row)
@@ -168,8 +173,12 @@ def get_customer(s: Session, customer_id: str) -> Customer:
     return to_customer(row)
 
 
-def _order_options():  # type: ignore[no-untyped-def]
-    return [selectinload(OrderRow.lines), selectinload(OrderRow.fulfillments), selectinload(OrderRow.transactions)]
+def _order_options() -> list[Any]:
+    return [
+        selectinload(OrderRow.lines),
+        selectinload(OrderRow.fulfillments),
+        selectinload(OrderRow.transactions),
+    ]
 
 
 def get_order(s: Session, order_id: str) -> Order:
@@ -182,7 +191,10 @@ def get_order(s: Session, order_id: str) -> Order:
 def list_orders(s: Session, customer_id: str) -> list[Order]:
     """A customer's orders, newest first where a date is known, else in file order."""
     rows = s.scalars(
-        select(OrderRow).where(OrderRow.customer_id == customer_id).options(*_order_options()).order_by(OrderRow.position)
+        select(OrderRow)
+        .where(OrderRow.customer_id == customer_id)
+        .options(*_order_options())
+        .order_by(OrderRow.position)
     ).all()
     return [to_order(r) for r in rows]
 
@@ -200,7 +212,9 @@ def get_variant(s: Session, item_id: str) -> Variant | None:
 
 
 def list_products(s: Session) -> list[Product]:
-    rows = s.scalars(select(ProductRow).options(selectinload(ProductRow.variants)).order_by(ProductRow.position)).all()
+    rows = s.scalars(
+        select(ProductRow).options(selectinload(ProductRow.variants)).order_by(ProductRow.position)
+    ).all()
     return [to_product(r) for r in rows]
 
 

@@ -48,7 +48,7 @@ def _calculate(expression: str) -> str:
     if not re.fullmatch(r"[0-9+\-*/(). ]*", expression):
         return "Error: invalid characters in expression"
     try:
-        return str(round(float(eval(expression, {"__builtins__": {}}, {})), 2))  # noqa: S307 - digits/operators only
+        return str(round(float(eval(expression, {"__builtins__": {}}, {})), 2))
     except Exception as exc:
         return f"Error: {exc}"
 
@@ -84,19 +84,23 @@ class TauTools:
             if name == "find_user_id_by_email":
                 return repository.find_customer_by_email(s, kw["email"]).id
             if name == "find_user_id_by_name_zip":
-                return repository.find_customer_by_name_zip(s, kw["first_name"], kw["last_name"], kw["zip"]).id
+                return repository.find_customer_by_name_zip(
+                    s, kw["first_name"], kw["last_name"], kw["zip"]
+                ).id
             if name == "get_user_details":
                 if (customer := s.get(CustomerRow, kw["user_id"])) is None:
                     raise repository.customer_not_found()
                 return json.dumps(export_customer(customer))
             if name == "get_order_details":
-                row = s.get(OrderRow, kw["order_id"])
-                if row is None:
+                order = s.get(OrderRow, kw["order_id"])
+                if order is None:
                     raise repository.order_not_found()
-                return json.dumps(export_order(row))
+                return json.dumps(export_order(order))
             if name == "get_product_details":
                 if (product := s.get(ProductRow, kw["product_id"])) is None:
-                    raise ActionError("product_not_found", "I couldn't find that product.", "Error: product not found")
+                    raise ActionError(
+                        "product_not_found", "I couldn't find that product.", "Error: product not found"
+                    )
                 return json.dumps(export_product(product))
             return json.dumps(repository.list_product_types(s))
 
@@ -109,17 +113,21 @@ class TauTools:
         elif name == "modify_pending_order_payment":
             a.modify_order_payment(kw["order_id"], kw["payment_method_id"], ctx)
         elif name == "modify_pending_order_items":
-            a.modify_order_items(kw["order_id"], kw["item_ids"], kw["new_item_ids"], kw["payment_method_id"], ctx)
+            a.modify_order_items(
+                kw["order_id"], kw["item_ids"], kw["new_item_ids"], kw["payment_method_id"], ctx
+            )
         elif name == "modify_user_address":
             a.modify_customer_address(kw["user_id"], {k: kw[k] for k in _ADDRESS}, ctx)
             with self.db.session() as s:
-                row = s.get(CustomerRow, kw["user_id"])
-                assert row is not None
-                return json.dumps(export_customer(row))
+                customer = s.get(CustomerRow, kw["user_id"])
+                assert customer is not None
+                return json.dumps(export_customer(customer))
         elif name == "return_delivered_order_items":
             a.return_order_items(kw["order_id"], kw["item_ids"], kw["payment_method_id"], ctx)
         else:
-            a.exchange_order_items(kw["order_id"], kw["item_ids"], kw["new_item_ids"], kw["payment_method_id"], ctx)
+            a.exchange_order_items(
+                kw["order_id"], kw["item_ids"], kw["new_item_ids"], kw["payment_method_id"], ctx
+            )
         with self.db.session() as s:
             row = s.get(OrderRow, kw["order_id"])
             assert row is not None

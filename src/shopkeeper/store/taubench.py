@@ -141,7 +141,9 @@ def _parse(model: type[_Strict], path: Path, key: str, raw: Any, id_field: str |
         where = ".".join(str(p) for p in first["loc"]) or "(record)"
         raise DataError(f"{path.name}: record {key!r}, field {where}: {first['msg']}") from exc
     if id_field and getattr(record, id_field) != key:
-        raise DataError(f"{path.name}: record {key!r} has {id_field} {getattr(record, id_field)!r}; they must match")
+        raise DataError(
+            f"{path.name}: record {key!r} has {id_field} {getattr(record, id_field)!r}; they must match"
+        )
     return record
 
 
@@ -150,12 +152,16 @@ def import_taubench(db: Database, directory: Path) -> dict[str, int]:
     directory = Path(directory)
     users_raw, orders_raw, products_raw = (_read(directory / f) for f in FILES)
     users = {k: _parse(_User, directory / "users.json", k, v, None) for k, v in users_raw.items()}
-    products = {k: _parse(_Product, directory / "products.json", k, v, "product_id") for k, v in products_raw.items()}
+    products = {
+        k: _parse(_Product, directory / "products.json", k, v, "product_id") for k, v in products_raw.items()
+    }
     orders = {k: _parse(_Order, directory / "orders.json", k, v, "order_id") for k, v in orders_raw.items()}
     for pid, product in products.items():
         for vid, variant in product.variants.items():
             if variant.item_id != vid:
-                raise DataError(f"products.json: product {pid!r} variant {vid!r} has item_id {variant.item_id!r}")
+                raise DataError(
+                    f"products.json: product {pid!r} variant {vid!r} has item_id {variant.item_id!r}"
+                )
     for oid, order in orders.items():
         if order.user_id not in users:
             raise DataError(f"orders.json: order {oid!r} belongs to unknown user {order.user_id!r}")
@@ -165,7 +171,13 @@ def import_taubench(db: Database, directory: Path) -> dict[str, int]:
         for pos, (pid, p) in enumerate(products.items()):
             row = ProductRow(id=pid, name=p.name, position=pos)
             row.variants = [
-                VariantRow(item_id=vid, options=v.options, available=v.available, price_cents=cents(v.price), position=i)
+                VariantRow(
+                    item_id=vid,
+                    options=v.options,
+                    available=v.available,
+                    price_cents=cents(v.price),
+                    position=i,
+                )
                 for i, (vid, v) in enumerate(p.variants.items())
             ]
             s.add(row)
@@ -218,27 +230,44 @@ def _order_row(oid: str, o: _Order, pos: int) -> OrderRow:
     )
     row.lines = [
         OrderLineRow(
-            position=i, name=it.name, product_id=it.product_id, item_id=it.item_id, price_cents=cents(it.price), options=it.options
+            position=i,
+            name=it.name,
+            product_id=it.product_id,
+            item_id=it.item_id,
+            price_cents=cents(it.price),
+            options=it.options,
         )
         for i, it in enumerate(o.items)
     ]
     row.fulfillments = [
-        FulfillmentRow(position=i, tracking_ids=f.tracking_id, item_ids=f.item_ids) for i, f in enumerate(o.fulfillments)
+        FulfillmentRow(position=i, tracking_ids=f.tracking_id, item_ids=f.item_ids)
+        for i, f in enumerate(o.fulfillments)
     ]
     row.transactions = [
         TransactionRow(
-            position=i, transaction_type=t.transaction_type, amount_cents=cents(t.amount), payment_method_id=t.payment_method_id
+            position=i,
+            transaction_type=t.transaction_type,
+            amount_cents=cents(t.amount),
+            payment_method_id=t.payment_method_id,
         )
         for i, t in enumerate(o.payment_history)
     ]
     return row
 
 
-def _refuse_overlap(s: Session, users: dict[str, Any], orders: dict[str, Any], products: dict[str, Any]) -> None:
-    for table, ids, what in ((CustomerRow, users, "user"), (OrderRow, orders, "order"), (ProductRow, products, "product")):
+def _refuse_overlap(
+    s: Session, users: dict[str, Any], orders: dict[str, Any], products: dict[str, Any]
+) -> None:
+    for table, ids, what in (
+        (CustomerRow, users, "user"),
+        (OrderRow, orders, "order"),
+        (ProductRow, products, "product"),
+    ):
         clash = s.scalars(select(table.id).where(table.id.in_(list(ids)[:50_000])).limit(1)).first()
         if clash is not None:
-            raise DataError(f"The database already has {what} {clash!r}; import into an empty store (or another --db).")
+            raise DataError(
+                f"The database already has {what} {clash!r}; import into an empty store (or another --db)."
+            )
 
 
 def _money(amount_cents: int) -> float | int:
@@ -267,7 +296,9 @@ def export_customer(c: CustomerRow) -> dict[str, Any]:
 
 
 def export_customers(s: Session) -> dict[str, Any]:
-    rows = s.scalars(select(CustomerRow).options(selectinload(CustomerRow.payment_methods)).order_by(CustomerRow.position))
+    rows = s.scalars(
+        select(CustomerRow).options(selectinload(CustomerRow.payment_methods)).order_by(CustomerRow.position)
+    )
     return {c.id: export_customer(c) for c in rows}
 
 
@@ -277,17 +308,35 @@ def export_order(o: OrderRow) -> dict[str, Any]:
         "user_id": o.customer_id,
         "address": dict(o.address),
         "items": [
-            {"name": x.name, "product_id": x.product_id, "item_id": x.item_id, "price": dollars(x.price_cents), "options": x.options}
+            {
+                "name": x.name,
+                "product_id": x.product_id,
+                "item_id": x.item_id,
+                "price": dollars(x.price_cents),
+                "options": x.options,
+            }
             for x in o.lines
         ],
-        "fulfillments": [{"tracking_id": list(f.tracking_ids), "item_ids": list(f.item_ids)} for f in o.fulfillments],
+        "fulfillments": [
+            {"tracking_id": list(f.tracking_ids), "item_ids": list(f.item_ids)} for f in o.fulfillments
+        ],
         "status": o.status,
         "payment_history": [
-            {"transaction_type": t.transaction_type, "amount": dollars(t.amount_cents), "payment_method_id": t.payment_method_id}
+            {
+                "transaction_type": t.transaction_type,
+                "amount": dollars(t.amount_cents),
+                "payment_method_id": t.payment_method_id,
+            }
             for t in o.transactions
         ],
     }
-    for key in ("cancel_reason", "return_items", "return_payment_method_id", "exchange_items", "exchange_new_items"):
+    for key in (
+        "cancel_reason",
+        "return_items",
+        "return_payment_method_id",
+        "exchange_items",
+        "exchange_new_items",
+    ):
         if (value := getattr(o, key)) is not None:
             record[key] = value
     if o.exchange_payment_method_id is not None:
@@ -300,7 +349,11 @@ def export_order(o: OrderRow) -> dict[str, Any]:
 def export_orders(s: Session) -> dict[str, Any]:
     rows = s.scalars(
         select(OrderRow)
-        .options(selectinload(OrderRow.lines), selectinload(OrderRow.fulfillments), selectinload(OrderRow.transactions))
+        .options(
+            selectinload(OrderRow.lines),
+            selectinload(OrderRow.fulfillments),
+            selectinload(OrderRow.transactions),
+        )
         .order_by(OrderRow.position)
     )
     return {o.id: export_order(o) for o in rows}
@@ -311,14 +364,21 @@ def export_product(p: ProductRow) -> dict[str, Any]:
         "name": p.name,
         "product_id": p.id,
         "variants": {
-            v.item_id: {"item_id": v.item_id, "options": v.options, "available": v.available, "price": dollars(v.price_cents)}
+            v.item_id: {
+                "item_id": v.item_id,
+                "options": v.options,
+                "available": v.available,
+                "price": dollars(v.price_cents),
+            }
             for v in p.variants
         },
     }
 
 
 def export_products(s: Session) -> dict[str, Any]:
-    rows = s.scalars(select(ProductRow).options(selectinload(ProductRow.variants)).order_by(ProductRow.position))
+    rows = s.scalars(
+        select(ProductRow).options(selectinload(ProductRow.variants)).order_by(ProductRow.position)
+    )
     return {p.id: export_product(p) for p in rows}
 
 
@@ -327,9 +387,17 @@ def export_taubench(db: Database, directory: Path) -> dict[str, int]:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with db.session() as s:
-        parts = {"users.json": export_customers(s), "orders.json": export_orders(s), "products.json": export_products(s)}
+        parts = {
+            "users.json": export_customers(s),
+            "orders.json": export_orders(s),
+            "products.json": export_products(s),
+        }
     for name, data in parts.items():
         tmp = directory / f".{name}.tmp"
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         tmp.replace(directory / name)
-    return {"customers": len(parts["users.json"]), "orders": len(parts["orders.json"]), "products": len(parts["products.json"])}
+    return {
+        "customers": len(parts["users.json"]),
+        "orders": len(parts["orders.json"]),
+        "products": len(parts["products.json"]),
+    }

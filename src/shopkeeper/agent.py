@@ -1,0 +1,283 @@
+"""One turn of the conversation: understand -> decide -> act -> respond, streamed as events.
+
+`Agent.respond(conversation_id, text)` loads the conversation's state, reads the message through the
+understanding layer (which only proposes), lets the flows decide (identity first, one request at a
+time, explicit yes before any write), performs confirmed writes through `actions`, and builds the
+reply from facts the system holds. State and turns are persisted before the last event is yielded,
+so a restarted process continues the conversation. This module knows nothing about HTTP or terminals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from shopkeeper.errors import ActionError
+from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
+from shopkeeper.flows import identity, info, requests
+from shopkeeper.flows.slots import line_candidates
+from shopkeeper.flows.state import State, TaskKind
+from shopkeeper.flows.turn import Turn
+from shopkeeper.knowledge import KnowledgeBase
+from shopkeeper.sessions import Sessions
+from shopkeeper.store import repository
+from shopkeeper.store.db import Database
+from shopkeeper.understanding import Intent, OrderCandidate, Understanding, UnderstandingContext, understand
+
+__all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
+
+MAX_MESSAGE_CHARS = 4000
+TASKS: dict[Intent, TaskKind] = {
+    Intent.ORDER_STATUS: "order_status",
+    Intent.REFUND_STATUS: "order_status",
+    Intent.CANCEL_ORDER: "cancel",
+    Intent.MODIFY_ITEMS: "modify_items",
+    Intent.MODIFY_ORDER_ADDRESS: "modify_address",
+    Intent.MODIFY_PAYMENT: "modify_payment",
+    Intent.RETURN_ITEMS: "return",
+    Intent.REQUEST_REFUND: "return",
+    Intent.EXCHANGE_ITEMS: "exchange",
+    Intent.CHANGE_DEFAULT_ADDRESS: "change_default_address",
+}
+POLICY = {
+    Intent.SHIPPING_OPTIONS,
+    Intent.DELIVERY_TIME,
+    Intent.REFUND_POLICY,
+    Intent.CANCELLATION_POLICY,
+    Intent.PAYMENT_METHODS,
+    Intent.WARRANTY,
+    Intent.CHECK_INVOICE,
+    Intent.GET_INVOICE,
+    Intent.CREATE_ACCOUNT,
+    Intent.EDIT_ACCOUNT,
+    Intent.DELETE_ACCOUNT,
+    Intent.SWITCH_ACCOUNT,
+    Intent.RECOVER_PASSWORD,
+    Intent.REGISTRATION_PROBLEM,
+    Intent.NEWSLETTER,
+    Intent.PAYMENT_PROBLEM,
+    Intent.FEEDBACK,
+}
+SMALL_TALK = {
+    Intent.GREETING: "greeting",
+    Intent.THANKS: "thanks",
+    Intent.GOODBYE: "goodbye",
+    Intent.OUT_OF_SCOPE: "out_of_scope",
+    Intent.PLACE_ORDER: "place_order",
+}
+ANSWERS = {Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY}
+
+
+class Reply(BaseModel):
+    text: str
+    events: list[Event]
+    handoff: bool
+
+
+class Agent:
+    """The support agent over one store. `llm` phrases small talk; `kb` answers policy questions."""
+
+    def __init__(self, db: Database, *, llm: Any | None = None, kb: KnowledgeBase | None = None) -> None:
+        self.db = db
+        self.llm = llm
+        self.kb = kb
+        self.sessions = Sessions(db)
+        self._product_names: tuple[str, ...] | None = None
+
+    def start(self, channel: str = "api") -> str:
+        return self.sessions.create(channel)
+
+    def reply(self, conversation_id: str, text: str, request_id: str | None = None) -> Reply:
+        events = list(self.respond(conversation_id, text, request_id))
+        done = next(e for e in reversed(events) if isinstance(e, DoneEvent))
+        return Reply(text=done.reply, events=events, handoff=done.handoff)
+
+    def respond(self, conversation_id: str, text: str, request_id: str | None = None) -> Iterator[Event]:
+        """Serve one customer message; yields the turn's events, the last one a `DoneEvent`."""
+        started = time.perf_counter()
+        text = _check_message(text)
+        if request_id and (stored := self.sessions.find_reply(conversation_id, request_id)) is not None:
+            from pydantic import TypeAdapter
+
+            yield from TypeAdapter(list[Event]).validate_python(stored.events)
+            return
+        with self.sessions.lease(conversation_id):
+            row = self.sessions.load(conversation_id)
+            state = State.model_validate(row.state or {})
+            self.sessions.append(conversation_id, "customer", text, request_id=request_id)
+            if row.status == "staff":
+                events: list[Event] = [
+                    DoneEvent(reply="", seconds=time.perf_counter() - started, handoff=True)
+                ]
+                self.sessions.append(conversation_id, "assistant", "", [e.model_dump() for e in events])
+                yield from events
+                return
+            turn = Turn(
+                self.db, conversation_id, state, text, self._understand(text, state), reread=self._understand
+            )
+            summary = self._run(turn)
+            reply = turn.reply
+            events = [TextEvent(text=reply), *turn.events]
+            if summary:
+                events.append(HandoffEvent(summary=summary))
+            events.append(
+                DoneEvent(reply=reply, seconds=time.perf_counter() - started, handoff=state.handoff)
+            )
+            self.sessions.append(conversation_id, "assistant", reply, [e.model_dump() for e in events])
+            self.sessions.save(
+                conversation_id,
+                state=state.model_dump(mode="json"),
+                customer_id=state.customer_id,
+                status="handoff" if state.handoff else row.status,
+                handoff_summary=summary or row.handoff_summary,
+            )
+        yield from events
+
+    # ---- one turn ----------------------------------------------------------------------
+
+    def _run(self, turn: Turn) -> str | None:
+        state = turn.state
+        if state.handoff:
+            turn.say("A member of our support team will reply here shortly.")
+            return None
+        intents = self._intents(turn)
+        identity.collect_identity(turn)
+        if state.handoff:
+            return info.summary_for_human(turn, "identity could not be verified")
+        if Intent.HUMAN_AGENT in intents or Intent.CONTACT_SUPPORT in intents:
+            return info.hand_off(turn, "the customer asked for a person")
+        if state.proposal is not None and requests.answer_proposal(turn):
+            return None
+        requests.add_tasks(turn, [TASKS[i] for i in intents if i in TASKS])
+        for intent in intents:
+            if intent in POLICY:
+                info.answer_policy(turn, self.kb)
+                break
+        if Intent.PRODUCT_QUESTION in intents:
+            info.answer_product(turn)
+        if Intent.RECOMMENDATION in intents:
+            info.recommend(turn)
+        if Intent.COMPLAINT in intents:
+            turn.say(
+                "I'm sorry about that. Tell me what went wrong and I'll do what I can; "
+                "if you'd rather talk to a person, just say so."
+            )
+        asked_before = state.asked
+        requests.advance(turn)
+        if state.handoff:
+            return info.summary_for_human(turn, "identity could not be verified")
+        if not turn.parts:
+            top = turn.u.intent
+            if top in SMALL_TALK:
+                info.small_talk(turn, SMALL_TALK[top], self._phrase if self.llm else None)
+            elif asked_before and asked_before != "confirm":
+                turn.say("Sorry, I didn't catch that.")
+                turn.say(_repeat_question(asked_before))
+            else:
+                turn.say(
+                    "How can I help you today? I can check an order, cancel or change it, start a return "
+                    "or exchange, or answer questions about our products and policies."
+                )
+        elif (
+            state.task is None
+            and state.proposal is None
+            and not any(e.type == "question" for e in turn.events)
+            and state.done
+            and turn.events
+            and turn.events[-1].type == "action"
+        ):
+            turn.say("Is there anything else I can help you with?")
+        if state.task is None and state.proposal is None:
+            state.asked = None if not any(e.type == "question" for e in turn.events) else state.asked
+        return None
+
+    def _intents(self, turn: Turn) -> list[Intent]:
+        """The message's intents, minus those that are just the answer to our last question."""
+        top = turn.u.intents[0] if turn.u.intents else None
+        scored = [
+            s
+            for s in turn.u.intents
+            if s.confidence >= (0.6 if s.intent in (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT) else 0.45)
+            or (s is top and s.intent in TASKS and s.confidence >= 0.2)
+        ]
+        asked = turn.state.asked
+        if asked and (turn.state.task is not None or turn.state.proposal is not None):
+            active = turn.state.task.kind if turn.state.task else None
+            scored = [
+                s
+                for s in scored
+                if s.intent in (Intent.HUMAN_AGENT,)
+                or (
+                    s.intent in TASKS
+                    and TASKS[s.intent] != active
+                    and s.confidence >= 0.8
+                    and asked != "order_id"
+                )
+                or (s.intent in POLICY and "?" in turn.text)
+            ]
+        return [s.intent for s in scored if s.intent not in ANSWERS]
+
+    def _understand(self, text: str, state: State) -> Understanding:
+        return understand(text, self._context(state))
+
+    def _context(self, state: State) -> UnderstandingContext:
+        if self._product_names is None:
+            with self.db.session() as s:
+                self._product_names = tuple(repository.list_product_types(s))
+        if not state.customer_id:
+            return UnderstandingContext(product_names=self._product_names)
+        with self.db.session() as s:
+            orders = repository.list_orders(s, state.customer_id)
+        task = state.task
+        current = next((o for o in orders if task and o.id == task.order_id), None)
+        return UnderstandingContext(
+            product_names=self._product_names,
+            orders=tuple(
+                OrderCandidate(
+                    order_id=o.id, status=o.status, placed_at=o.placed_at, items=line_candidates(o)
+                )
+                for o in orders
+            ),
+            items=line_candidates(current) if current else (),
+        )
+
+    def _phrase(self, text: str) -> str | None:
+        """Small talk phrased by the language model (guarded by `info.small_talk`)."""
+        from shopkeeper.llm.base import Completion, GenerationSettings, Message
+
+        messages = [
+            Message("system", "You are a friendly store support assistant. Reply in one short sentence."),
+            Message("user", text),
+        ]
+        for item in self.llm.stream(messages, GenerationSettings(max_tokens=32)):  # type: ignore[union-attr]
+            if isinstance(item, Completion):
+                return item.text
+        return None
+
+
+def _repeat_question(slot: str) -> str:
+    return {
+        "identity": "Could you give me the email on your account, or your first name, last name and zip code?",
+        "order_id": "Which order is it about? The order number looks like #W1234567.",
+        "items": "Which items do you mean?",
+        "new_items": "Which option would you like instead?",
+        "payment_method": "Which payment method should I use?",
+        "reason": "Is the reason 'no longer needed' or 'ordered by mistake'?",
+        "address": "What's the full address?",
+    }.get(slot, "Could you rephrase that?")
+
+
+def _check_message(text: Any) -> str:
+    if not isinstance(text, str):
+        raise ActionError("invalid_message", "The message must be text.")
+    text = text.replace("\x00", "").strip()
+    if not text:
+        raise ActionError("empty_message", "The message is empty.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ActionError(
+            "message_too_long", f"The message is too long (over {MAX_MESSAGE_CHARS} characters)."
+        )
+    return str(text)

@@ -1,0 +1,119 @@
+"""Answers that change nothing: store policy from the knowledge base (with citations), products
+from the catalog, recommendations, small talk, and handoff to a human.
+
+Policy answers come only from retrieved passages; when retrieval is weak the customer is told so
+and offered a person. Product answers come from the catalog's records. Small talk is templated,
+or phrased by the language model when one is configured and its reply passes the guard below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from shopkeeper.catalog import search_catalog
+from shopkeeper.flows.turn import Turn
+from shopkeeper.knowledge import KnowledgeBase
+from shopkeeper.recommend import recommend_for_customer, recommender_from_store
+from shopkeeper.store import repository
+
+__all__ = [
+    "GREETING",
+    "answer_policy",
+    "answer_product",
+    "hand_off",
+    "recommend",
+    "small_talk",
+    "summary_for_human",
+]
+
+GREETING = "Hello, I'm the store assistant. How can I help you?"
+SmallTalk = Callable[[str], str | None]
+_TEMPLATES = {
+    "greeting": "Hello! How can I help you today? I can look up orders, cancel or change pending orders, "
+    "start returns and exchanges, and answer questions about products and our policies.",
+    "thanks": "You're welcome! Is there anything else I can help you with?",
+    "goodbye": "Thanks for contacting us. Have a great day!",
+    "out_of_scope": "I'm the store's support assistant, so I can help with your orders, returns and exchanges, "
+    "products and our store policies. What can I do for you?",
+    "place_order": "I can't place new orders in chat, but I can help you find products; what are you looking for?",
+}
+_UNSAFE = re.compile(r"\d|\$|%|refund|polic|guarantee|free|discount|order|days?\b", re.I)
+
+
+def small_talk(turn: Turn, kind: str, phrase: SmallTalk | None = None) -> None:
+    """Greeting, thanks, goodbye, chit-chat. The model may phrase it, but never with facts or promises."""
+    template = _TEMPLATES.get(kind, _TEMPLATES["out_of_scope"])
+    if phrase is not None and kind in ("greeting", "thanks", "goodbye"):
+        try:
+            text = phrase(turn.text)
+        except Exception:
+            text = None
+        if text and 3 <= len(text.split()) <= 40 and not _UNSAFE.search(text):
+            turn.say(text.strip())
+            return
+    turn.say(template)
+
+
+def answer_policy(turn: Turn, kb: KnowledgeBase | None) -> None:
+    if kb is None:
+        turn.say(
+            "I don't have the store's policy documents available right now, so I can't answer that reliably. "
+            "Would you like me to connect you with a colleague?"
+        )
+        return
+    answer = kb.answer(turn.text)
+    turn.say(answer.text)
+    for c in answer.citations:
+        turn.cite(c.document_title, c.section, c.url)
+    if answer.citations:
+        turn.say("(Source: " + "; ".join(c.label() for c in answer.citations[:2]) + ")")
+
+
+def answer_product(turn: Turn) -> None:
+    with turn.db.session() as s:
+        products = repository.list_products(s)
+    matches = search_catalog(products, turn.text, limit=3)
+    if not matches:
+        turn.say("I couldn't find a product matching that in our catalog. Could you describe it differently?")
+        return
+    turn.say(" ".join(m.describe() for m in matches))
+
+
+def recommend(turn: Turn) -> None:
+    if turn.state.customer_id:
+        picks = recommend_for_customer(turn.db, turn.state.customer_id, k=3)
+    else:
+        picks = recommender_from_store(turn.db).for_shopper([turn.text], k=3)
+    if not picks:
+        turn.say(
+            "I don't have a good suggestion right now; tell me what you're looking for and I'll search the catalog."
+        )
+        return
+    turn.say("You might like: " + "; ".join(p.describe() for p in picks) + ".")
+
+
+def summary_for_human(turn: Turn, why: str) -> str:
+    customer = turn.customer
+    who = f"{customer.name} ({customer.email}, id {customer.id})" if customer else "unverified customer"
+    parts = [f"Customer: {who}.", f"Reason for handoff: {why}."]
+    if turn.state.requests:
+        parts.append("Asked for: " + ", ".join(turn.state.requests) + ".")
+    orders = {t.order_id for t in [turn.state.task, *turn.state.queue] if t and t.order_id}
+    if turn.state.last_order_id:
+        orders.add(turn.state.last_order_id)
+    if orders:
+        parts.append("Orders involved: " + ", ".join(sorted(orders)) + ".")
+    parts.append("Done so far: " + (" | ".join(turn.state.done) if turn.state.done else "nothing") + ".")
+    parts.append(f"Last message: {turn.text[:300]!r}.")
+    return " ".join(parts)
+
+
+def hand_off(turn: Turn, why: str) -> str:
+    turn.state.handoff = True
+    turn.state.task, turn.state.queue, turn.state.proposal = None, [], None
+    turn.say(
+        "I'm transferring you to a member of our support team now; they'll see a summary of our conversation, "
+        "so you won't have to repeat yourself."
+    )
+    return summary_for_human(turn, why)

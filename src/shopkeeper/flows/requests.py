@@ -1,0 +1,203 @@
+"""Serving account requests one after another: which request is active, what it still needs, and
+what happens to a proposal when the customer answers it.
+
+`advance(turn)` fills the active request's slots from the message and then either asks for the next
+missing thing (one question at a time, never one already answered) or proposes the write. Further
+requests wait in `state.queue` and start when the active one is done or dropped.
+"""
+
+from __future__ import annotations
+
+from shopkeeper.domain import format_money
+from shopkeeper.flows import identity, slots
+from shopkeeper.flows.proposals import execute, propose_task, status_refusal
+from shopkeeper.flows.state import Task, TaskKind
+from shopkeeper.flows.turn import Turn
+
+__all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
+
+
+def add_tasks(turn: Turn, kinds: list[TaskKind]) -> None:
+    """Start (or queue) requests; a kind already active or queued is not added twice."""
+    for kind in kinds:
+        active = turn.state.task
+        if (active is not None and active.kind == kind) or any(t.kind == kind for t in turn.state.queue):
+            continue
+        if active is None:
+            turn.state.task = Task(kind=kind)
+        else:
+            turn.state.queue.append(Task(kind=kind, hint=turn.text))
+        turn.state.requests.append(kind.replace("_", " "))
+
+
+def next_task(turn: Turn) -> None:
+    turn.state.task = turn.state.queue.pop(0) if turn.state.queue else None
+
+
+def answer_proposal(turn: Turn) -> bool:
+    """Handle the reply to a pending proposal. True when the turn is fully handled here."""
+    proposal, state = turn.state.proposal, turn.state
+    assert proposal is not None
+    confirmation = turn.u.entities.confirmation
+    corrected = _apply_corrections(turn)
+    if confirmation == "yes" and not corrected:
+        state.proposal = None
+        execute(turn, proposal)
+        next_task(turn)
+        return False
+    state.proposal = None
+    if corrected:
+        return False  # re-propose with the corrections
+    if confirmation == "no":
+        if any(
+            w in turn.text.lower()
+            for w in ("never mind", "nevermind", "forget it", "don't", "do not", "stop")
+        ):
+            turn.say("Okay, I won't make that change.")
+            next_task(turn)
+            return False
+        turn.ask("No problem. What would you like to change? (Or say 'never mind' to drop it.)", "choice")
+        state.proposal = proposal
+        return True
+    return False
+
+
+def _apply_corrections(turn: Turn) -> bool:
+    """Corrections given while a proposal waits ("actually only the lamp", "use PayPal instead")."""
+    task = turn.state.task
+    if task is None:
+        return False
+    before = task.model_copy(deep=True)
+    order = turn.order(task.order_id)
+    if order is not None:
+        renamed = task.kind in ("return", "exchange", "modify_items") and slots.fill_items(
+            turn, task, order, replace=True
+        )
+        if renamed and before.item_ids and set(task.item_ids) == set(before.item_ids):
+            task.item_ids, task.new_item_ids = (
+                before.item_ids,
+                before.new_item_ids,
+            )  # same items: keep choices
+        if task.kind in ("exchange", "modify_items"):
+            slots.fill_new_items(turn, task, order)
+        if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
+            turn.u.entities.payment_methods or "_" in turn.text
+        ):
+            previous, task.payment_method_id = task.payment_method_id, None
+            slots.fill_payment(turn, task, order)
+            task.payment_method_id = task.payment_method_id or previous
+    if task.kind == "cancel" and turn.u.entities.reason:
+        task.reason = turn.u.entities.reason
+    if task.kind in ("modify_address", "change_default_address") and turn.u.entities.address:
+        slots.fill_address(turn, task)
+    return task != before
+
+
+def advance(turn: Turn) -> None:
+    """Move the active request forward as far as this message allows."""
+    for _ in range(4):  # a finished or dropped request lets the next queued one start in the same turn
+        task = turn.state.task
+        if task is None or turn.state.proposal is not None or turn.state.handoff:
+            return
+        if not identity.verified(turn):
+            identity.ask_identity(turn)
+            return
+        if _step(turn, task):
+            return
+
+
+def _read_hint(turn: Turn, task: Task) -> None:
+    """A queued request starts: take the details the customer gave when they first asked for it."""
+    hint, task.hint = task.hint, ""
+    if not hint or hint == turn.text:
+        return
+    earlier = turn.about(hint)
+    if task.kind in ("change_default_address", "modify_address"):
+        slots.fill_address(earlier, task)
+    if task.kind == "change_default_address":
+        return
+    slots.fill_order(earlier, task, quiet=True)
+    order = turn.order(task.order_id)
+    if order is None or not status_refusal(order, task.kind):
+        return
+    if task.kind in ("return", "exchange", "modify_items"):
+        slots.fill_items(earlier, task, order)
+    if task.kind in ("exchange", "modify_items") and task.item_ids:
+        slots.fill_new_items(earlier, task, order)
+    if task.kind == "cancel":
+        slots.fill_reason(earlier, task)
+    if task.kind in ("return", "exchange", "modify_items", "modify_payment"):
+        slots.fill_payment(earlier, task, order, only_mentioned=True)
+
+
+def _step(turn: Turn, task: Task) -> bool:
+    """One request: returns True when the turn should end (a question or proposal was made)."""
+    _read_hint(turn, task)
+    if task.kind == "change_default_address":
+        slots.fill_address(turn, task)
+        if not slots.address_complete(task.address):
+            slots.ask_address(turn, task)
+            return True
+        propose_task(turn, task)
+        return True
+    slots.fill_order(turn, task)
+    if task.order_id is None:
+        slots.ask_order(turn, task)
+        return turn.state.task is not None
+    order = turn.order(task.order_id)
+    assert order is not None
+    turn.state.last_order_id = order.id
+    if task.kind == "order_status":
+        _tell_status(turn, order.id)
+        next_task(turn)
+        return False
+    if not (decision := status_refusal(order, task.kind)):
+        turn.say(decision.reason)
+        next_task(turn)
+        return False
+    if task.kind in ("return", "exchange", "modify_items"):
+        slots.fill_items(turn, task, order)
+        if not task.item_ids:
+            slots.ask_items(turn, task, order)
+            return True
+    if task.kind in ("exchange", "modify_items"):
+        slots.fill_new_items(turn, task, order)
+        if None in task.new_item_ids:
+            slots.ask_new_item(turn, task, order)
+            return turn.state.asked == "new_items"
+    if task.kind == "cancel":
+        slots.fill_reason(turn, task)
+        if task.reason is None:
+            slots.ask_reason(turn)
+            return True
+    if task.kind == "modify_address":
+        slots.fill_address(turn, task)
+        if not slots.address_complete(task.address):
+            slots.ask_address(turn, task)
+            return True
+    if task.kind in ("return", "exchange", "modify_items", "modify_payment"):
+        if task.payment_method_id is None:
+            slots.fill_payment(turn, task, order)
+        if task.payment_method_id is None:
+            slots.ask_payment(turn, task, order)
+            return turn.state.task is not None
+    propose_task(turn, task)
+    return turn.state.proposal is not None
+
+
+def _tell_status(turn: Turn, order_id: str) -> None:
+    order = turn.order(order_id)
+    assert order is not None
+    items = "; ".join(slots.describe_line(line) for line in order.lines)
+    text = (
+        f"Order {order.id} is {order.status}. It contains: {items}. Total {format_money(order.total_cents)}."
+    )
+    tracking = [t for f in order.fulfillments for t in f.tracking_ids]
+    if tracking:
+        text += f" Tracking number{'s' if len(tracking) > 1 else ''}: {', '.join(tracking)}."
+    refunds = [p for p in order.payments if p.transaction_type == "refund" and p.amount_cents]
+    if refunds:
+        text += " Refunded: " + ", ".join(format_money(p.amount_cents) for p in refunds) + "."
+    if order.status == "return requested":
+        text += " A return is open for it; the refund is issued once the items arrive back."
+    turn.say(text)

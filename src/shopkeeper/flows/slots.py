@@ -1,0 +1,322 @@
+"""Filling a request's slots from what the customer said: order, items, new variants, payment
+method, reason, address. Each `fill_*` reads the message; each `ask_*` asks for one missing thing.
+
+The understanding layer proposes (ids, mentions, resolutions); these functions accept a proposal
+only if it points at the verified customer's own records. They never write to the store.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shopkeeper.domain import Order, OrderLine, PaymentMethod, format_money
+from shopkeeper.flows.state import Task
+from shopkeeper.flows.turn import Turn
+from shopkeeper.policy import CANCEL_REASONS
+from shopkeeper.understanding import Candidate, UnderstandingContext, understand
+
+__all__ = [
+    "ELIGIBLE_STATUS",
+    "allowed_methods",
+    "describe_line",
+    "fill_address",
+    "fill_items",
+    "fill_new_items",
+    "fill_order",
+    "fill_payment",
+    "fill_reason",
+    "line_candidates",
+]
+
+ELIGIBLE_STATUS = {
+    "cancel": "pending",
+    "modify_address": "pending",
+    "modify_payment": "pending",
+    "modify_items": "pending",
+    "return": "delivered",
+    "exchange": "delivered",
+}
+_METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
+_ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
+
+
+def describe_line(line: OrderLine) -> str:
+    options = ", ".join(f"{k} {v}" for k, v in line.options.items())
+    return f"{line.name} ({options})" if options else line.name
+
+
+def line_candidates(order: Order) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate(
+            item_id=line.item_id,
+            name=line.name,
+            options=line.options,
+            product_id=line.product_id,
+            order_id=order.id,
+            price_cents=line.price_cents,
+        )
+        for line in order.lines
+    )
+
+
+# ---- order -------------------------------------------------------------------------------
+
+
+def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
+    """Take the order the message names, if it is the customer's (preferring one whose status fits
+    the request); otherwise the understanding layer's resolution, or the only order that fits."""
+    wanted = ELIGIBLE_STATUS.get(task.kind)
+    mentioned = list(turn.u.entities.order_ids)
+    owned = [o for o in (turn.order(oid) for oid in mentioned) if o is not None]
+    if owned:
+        fitting = [o for o in owned if wanted is None or o.status == wanted]
+        task.order_id = (fitting or owned)[0].id
+        return
+    if mentioned and not quiet:
+        turn.say(f"I couldn't find order {mentioned[0]} on your account.")
+        return
+    if task.order_id:
+        return
+    if (
+        turn.u.order
+        and turn.u.order.order_id
+        and not turn.u.order.ambiguous
+        and turn.order(turn.u.order.order_id)
+    ):
+        task.order_id = turn.u.order.order_id
+        return
+    eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
+    if len(eligible) == 1 and (wanted is not None or len(turn.orders) == 1):
+        task.order_id = eligible[0].id
+
+
+def ask_order(turn: Turn, task: Task) -> None:
+    wanted = ELIGIBLE_STATUS.get(task.kind)
+    eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
+    listed = eligible or turn.orders
+    if not turn.orders:
+        turn.say("I don't see any orders on your account.")
+        turn.state.task = None
+        return
+    lines = "; ".join(f"{o.id} ({o.status}: {', '.join(line.name for line in o.lines)})" for o in listed[:8])
+    turn.ask(f"Which order is it about? Your orders: {lines}.", "order_id", [o.id for o in listed[:8]])
+
+
+# ---- items -------------------------------------------------------------------------------
+
+
+def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -> bool:
+    """Set the items of `order` the message points at; True if it named any."""
+    ctx = UnderstandingContext(
+        items=line_candidates(order), product_names=tuple(line.name for line in order.lines)
+    )
+    resolved = understand(turn.text, ctx).items
+    if resolved is None or resolved.ambiguous:
+        return False
+    ids = [i for i in resolved.item_ids if order.line_count(i) > 0]
+    if not ids or (task.item_ids and not replace):
+        return False
+    task.item_ids = ids
+    task.new_item_ids = [None] * len(ids)
+    return True
+
+
+def ask_items(turn: Turn, task: Task, order: Order) -> None:
+    verb = {"return": "return", "exchange": "exchange", "modify_items": "change"}[task.kind]
+    listing = "; ".join(describe_line(line) for line in order.lines)
+    turn.ask(
+        f"Which items from order {order.id} would you like to {verb}? It has: {listing}.",
+        "items",
+        [describe_line(line) for line in order.lines],
+    )
+
+
+# ---- new variants ------------------------------------------------------------------------
+
+
+def _segment(text: str, name: str, names: list[str]) -> str:
+    """The part of the message about `name` when it mentions several products."""
+    low = text.lower()
+    spots = sorted((low.find(n.lower()), n) for n in set(names) if n.lower() in low)
+    if len(spots) < 2:
+        return text
+    for i, (pos, n) in enumerate(spots):
+        if n == name:
+            end = spots[i + 1][0] if i + 1 < len(spots) else len(text)
+            return text[pos:end]
+    return text
+
+
+def fill_new_items(turn: Turn, task: Task, order: Order) -> None:
+    """For each chosen item still without a replacement, find the variant the message asks for."""
+    names = [line.name for line in order.lines if line.item_id in task.item_ids]
+    for index, item_id in enumerate(task.item_ids):
+        line = next(line for line in order.lines if line.item_id == item_id)
+        product = turn.product(line.product_id)
+        text = _segment(turn.text, line.name, names)
+        ids = _METHOD_ID.sub("", text)
+        direct = [v for v in product.variants if v.item_id in ids.split() or v.item_id in text]
+        if direct and direct[0].item_id != item_id:
+            task.new_item_ids[index] = direct[0].item_id
+            continue
+        ctx = UnderstandingContext(
+            original_item=Candidate(
+                item_id=line.item_id, name=line.name, options=line.options, product_id=line.product_id
+            ),
+            variants=tuple(
+                Candidate(
+                    item_id=v.item_id,
+                    name=product.name,
+                    options=v.options,
+                    product_id=product.id,
+                    available=v.available,
+                    price_cents=v.price_cents,
+                )
+                for v in product.variants
+            ),
+        )
+        resolved = understand(text, ctx).variant
+        if resolved is None or resolved.item_id is None or not resolved.requested:
+            continue
+        if not resolved.exact:
+            continue
+        if not resolved.available:
+            turn.say(f"Sorry, the {line.name} with {_opts(resolved.options)} is out of stock.")
+            continue
+        task.new_item_ids[index] = resolved.item_id
+
+
+def _opts(options: dict[str, str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in options.items())
+
+
+def ask_new_item(turn: Turn, task: Task, order: Order) -> None:
+    index = next(i for i, new in enumerate(task.new_item_ids) if new is None)
+    line = next(line for line in order.lines if line.item_id == task.item_ids[index])
+    product = turn.product(line.product_id)
+    available = [v for v in product.variants if v.available and v.item_id != line.item_id]
+    if not available:
+        turn.say(f"There's no other variant of the {line.name} in stock right now, so it can't be swapped.")
+        del task.item_ids[index]
+        del task.new_item_ids[index]
+        return
+    choices = [f"{_opts(v.options)} ({format_money(v.price_cents)})" for v in available[:12]]
+    turn.ask(
+        f"What would you like instead of the {describe_line(line)}? Available: {'; '.join(choices)}.",
+        "new_items",
+        choices,
+    )
+
+
+# ---- payment -----------------------------------------------------------------------------
+
+
+def allowed_methods(turn: Turn, task: Task, order: Order) -> list[PaymentMethod]:
+    customer = turn.customer
+    assert customer is not None
+    methods = list(customer.payment_methods)
+    original = order.payments[0].payment_method_id if order.payments else None
+    if task.kind == "return":
+        return [m for m in methods if m.id == original or m.is_gift_card]
+    if task.kind == "modify_payment":
+        return [m for m in methods if m.id != original]
+    return methods
+
+
+def fill_payment(turn: Turn, task: Task, order: Order, *, only_mentioned: bool = False) -> None:
+    """Take the payment method the message names; with a single allowed choice, that one."""
+    allowed = allowed_methods(turn, task, order)
+    customer = turn.customer
+    assert customer is not None
+    for mid in _METHOD_ID.findall(turn.text):
+        if customer.payment_method(mid) is not None:
+            task.payment_method_id = mid
+            return
+    original = order.payments[0].payment_method_id if order.payments else None
+    if _ORIGINAL.search(turn.text) and original and task.kind in ("return", "modify_items", "exchange"):
+        task.payment_method_id = original
+        return
+    for mention in turn.u.entities.payment_methods:
+        matches = [
+            m
+            for m in customer.payment_methods
+            if (mention.source is None or m.source == mention.source)
+            and (mention.brand is None or (m.brand or "").lower() == mention.brand.lower())
+            and (mention.last_four is None or m.last_four == mention.last_four)
+        ]
+        preferred = [m for m in matches if m in allowed] or matches
+        if len(preferred) == 1 or (preferred and mention.last_four):
+            task.payment_method_id = preferred[0].id
+            return
+    if only_mentioned:
+        return
+    if (
+        task.payment_method_id is None
+        and len(allowed) == 1
+        and task.kind in ("return", "modify_items", "exchange")
+    ):
+        task.payment_method_id = allowed[0].id
+
+
+def ask_payment(turn: Turn, task: Task, order: Order) -> None:
+    allowed = allowed_methods(turn, task, order)
+    if not allowed:
+        turn.say("There's no other payment method on your account to switch to.")
+        turn.state.task = None
+        return
+    names = [m.describe() for m in allowed]
+    question = {
+        "return": "Where should the refund go: ",
+        "modify_payment": "Which payment method would you like to use instead: ",
+        "modify_items": "Which payment method should cover any price difference: ",
+        "exchange": "Which payment method should cover any price difference: ",
+    }[task.kind]
+    turn.ask(question + " or ".join(names) + "?", "payment_method", names)
+
+
+# ---- reason, address ---------------------------------------------------------------------
+
+
+def fill_reason(turn: Turn, task: Task) -> None:
+    if turn.u.entities.reason:
+        task.reason = turn.u.entities.reason
+        return
+    low = turn.text.lower()
+    for reason in CANCEL_REASONS:
+        if reason in low:
+            task.reason = reason
+
+
+def ask_reason(turn: Turn) -> None:
+    turn.ask(
+        "May I ask why you'd like to cancel: is it no longer needed, or was it ordered by mistake?",
+        "reason",
+        list(CANCEL_REASONS),
+    )
+
+
+def fill_address(turn: Turn, task: Task) -> None:
+    mention = turn.u.entities.address
+    if mention is None:
+        return
+    found = {k: v for k, v in mention.model_dump().items() if v}
+    merged = {**(task.address or {}), **found}
+    merged.setdefault("country", "USA")
+    task.address = merged
+
+
+def address_complete(address: dict[str, str] | None) -> bool:
+    return bool(address) and all(address.get(k) for k in ("address1", "city", "state", "zip"))  # type: ignore[union-attr]
+
+
+def ask_address(turn: Turn, task: Task) -> None:
+    what = "the new shipping address" if task.kind == "modify_address" else "your new default address"
+    if task.address:
+        missing = [k for k in ("address1", "city", "state", "zip") if not task.address.get(k)]
+        labels = {"address1": "street address", "city": "city", "state": "state", "zip": "zip code"}
+        turn.ask(f"I still need the {', '.join(labels[m] for m in missing)} for {what}.", "address")
+    else:
+        turn.ask(
+            f"Please give me {what}: street, apartment or suite (if any), city, state, zip code and country.",
+            "address",
+        )

@@ -1,0 +1,71 @@
+"""Conversation state the flows own: who is verified, the request being served, what awaits a yes.
+
+Serialised as JSON into the conversation row after every turn (see `sessions`), so any process can
+serve the next turn. Plain data with no behaviour; flows read and change it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["WRITE_KINDS", "Proposal", "State", "Task", "TaskKind"]
+
+TaskKind = Literal[
+    "order_status",
+    "cancel",
+    "modify_address",
+    "modify_payment",
+    "modify_items",
+    "return",
+    "exchange",
+    "change_default_address",
+]
+WRITE_KINDS: tuple[TaskKind, ...] = (
+    "cancel",
+    "modify_address",
+    "modify_payment",
+    "modify_items",
+    "return",
+    "exchange",
+    "change_default_address",
+)
+
+
+class Task(BaseModel):
+    """One request of the customer, with the slots gathered so far."""
+
+    kind: TaskKind
+    order_id: str | None = None
+    item_ids: list[str] = Field(default_factory=list)
+    new_item_ids: list[str | None] = Field(default_factory=list)  # aligned with item_ids
+    payment_method_id: str | None = None
+    reason: str | None = None
+    address: dict[str, str] | None = None
+    hint: str = ""  # the message that asked for it, read again for details when the request starts
+
+
+class Proposal(BaseModel):
+    """A write spelled out to the customer, waiting for an explicit yes."""
+
+    action: str
+    arguments: dict[str, Any]
+    summary: str
+    key: str  # idempotency key: the same proposal is never executed twice
+
+
+class State(BaseModel):
+    customer_id: str | None = None
+    identity: dict[str, str] = Field(default_factory=dict)  # partial: email, first_name, last_name, zip
+    identity_failures: int = 0
+    task: Task | None = None
+    queue: list[Task] = Field(default_factory=list)
+    proposal: Proposal | None = None
+    asked: str | None = None
+    options: list[str] = Field(default_factory=list)
+    last_order_id: str | None = None
+    done: list[str] = Field(default_factory=list)  # what was done, for a handoff summary
+    requests: list[str] = Field(default_factory=list)  # what was asked, for a handoff summary
+    proposals_made: int = 0
+    handoff: bool = False

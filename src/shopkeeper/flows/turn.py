@@ -1,0 +1,95 @@
+"""One turn's working set: the store, the state, what the message says, and the reply being built.
+
+Flows receive a `Turn`, read facts through it (the verified customer, their orders, products) and add
+to the reply with `say()` / `ask()` / `propose()`. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from shopkeeper.domain import Customer, Order, Product
+from shopkeeper.events import CitationEvent, Event, ProposalEvent, QuestionEvent
+from shopkeeper.flows.state import Proposal, State
+from shopkeeper.store import repository
+from shopkeeper.store.db import Database
+from shopkeeper.understanding import Understanding
+
+__all__ = ["Turn"]
+
+
+@dataclass
+class Turn:
+    db: Database
+    conversation_id: str
+    state: State
+    text: str
+    u: Understanding
+    reread: Callable[[str, State], Understanding]
+    parts: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def about(self, text: str) -> Turn:
+        """The same turn reading another message (an earlier one that described a queued request)."""
+        other = replace(self, text=text, u=self.reread(text, self.state))
+        other.parts, other.events = self.parts, self.events
+        return other
+
+    # ---- facts -------------------------------------------------------------------------
+
+    @cached_property
+    def customer(self) -> Customer | None:
+        if not self.state.customer_id:
+            return None
+        with self.db.session() as s:
+            return repository.get_customer(s, self.state.customer_id)
+
+    @cached_property
+    def orders(self) -> list[Order]:
+        if not self.state.customer_id:
+            return []
+        with self.db.session() as s:
+            return repository.list_orders(s, self.state.customer_id)
+
+    def order(self, order_id: str | None) -> Order | None:
+        """The verified customer's order with this id (None for anyone else's: never reveal it exists)."""
+        return next((o for o in self.orders if o.id == order_id), None)
+
+    def product(self, product_id: str) -> Product:
+        with self.db.session() as s:
+            return repository.get_product(s, product_id)
+
+    def refresh(self) -> None:
+        """Forget cached facts after a write."""
+        self.__dict__.pop("customer", None)
+        self.__dict__.pop("orders", None)
+
+    # ---- the reply ---------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+
+    def ask(self, text: str, slot: str, options: list[str] | None = None) -> None:
+        self.parts.append(text)
+        self.state.asked = slot
+        self.state.options = list(options or [])
+        self.events.append(QuestionEvent(slot=slot, options=list(options or [])))
+
+    def propose(self, proposal: Proposal) -> None:
+        self.state.proposal = proposal
+        self.parts.append(proposal.summary + " Shall I go ahead? (yes/no)")
+        self.state.asked = "confirm"
+        self.state.options = []
+        self.events.append(
+            ProposalEvent(action=proposal.action, arguments=proposal.arguments, summary=proposal.summary)
+        )
+
+    def cite(self, document: str, section: str, anchor: str = "") -> None:
+        self.events.append(CitationEvent(document=document, section=section, anchor=anchor))
+
+    @property
+    def reply(self) -> str:
+        return " ".join(p.strip() for p in self.parts if p.strip())
