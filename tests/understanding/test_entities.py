@@ -95,6 +95,14 @@ def test_zip_codes_and_order_numbers_do_not_mix() -> None:
             ("1000 Main St", "Suite 200", "Denver", "CO", "USA", "80202"),
         ),
         ("my address is 7 Lakeview Drive", ("7 Lakeview Drive", None, None, None, None, None)),
+        (
+            "I moved to 123 Main Street, Apt 4B, Seattle, WA 98101 — please update my address",
+            ("123 Main Street", "Apt 4B", "Seattle", "WA", "USA", "98101"),
+        ),
+        (
+            "ship to 9 Hudson Ave, New York, New York 10001 please",
+            ("9 Hudson Ave", None, "New York", "NY", "USA", "10001"),
+        ),
     ],
 )
 def test_addresses(text: str, fields: tuple[str | None, ...]) -> None:
@@ -165,6 +173,7 @@ def test_quantities() -> None:
     two = extract_quantity("two of them are broken")
     assert two is not None and two.kind == "count" and two.count == 2
     assert extract_quantity("where is my order") is None
+    assert extract_quantity("the linear one, same everything else") is None
 
 
 def test_products_and_options_against_a_vocabulary() -> None:

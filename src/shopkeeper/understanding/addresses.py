@@ -91,14 +91,16 @@ _COUNTRIES = {
     "france": "France",
     "australia": "Australia",
 }
+# Where the address ends: punctuation, the end, or the next words of the sentence.
+_END = r"\s*(?:[.!?;—–]|$|,|\s+(?:and|please|thanks|thank|but)\b|\s+[-—–])"
 _TAIL = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
     r"(?P<zip>\d{5}(?:-\d{4})?|"
-    r"[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)",
+    r"[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?" + _END,
 )
 _TAIL_NO_COMMA = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s+(?P<state>[A-Z]{2})\s*,?\s*(?P<zip>\d{5}(?:-\d{4})?)"
-    r"\s*(?:,\s*(?P<country>[A-Za-z .]+?))?\s*(?:[.!?]|$|,|\s+and\b)"
+    r"\s*(?:,\s*(?P<country>[A-Za-z .]+?))?" + _END
 )
 
 

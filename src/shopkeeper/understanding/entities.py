@@ -297,7 +297,7 @@ _EXCEPT = re.compile(
 )
 _ALL = re.compile(
     r"\b(all|everything|every (?:item|thing|product)|(?:the )?(?:whole|entire|full|complete) order|"
-    r"all of (?:them|it))\b",
+    r"all of (?:them|it))\b(?!\s+else)",
     re.I,
 )
 _BOTH = re.compile(r"\b(both|the two of them|the pair|each of them|either of them)\b", re.I)
