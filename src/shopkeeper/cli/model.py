@@ -16,7 +16,9 @@ app = typer.Typer(help="The language model: show it, measure it, prepare it.", n
 _console = Console()
 LlmOption = Annotated[
     str | None,
-    typer.Option("--llm", help="Backend spec, e.g. transformers, openai:MODEL@URL (default: $SHOPKEEPER_LLM)"),
+    typer.Option(
+        "--llm", help="Backend spec, e.g. transformers, openai:MODEL@URL (default: $SHOPKEEPER_LLM)"
+    ),
 ]
 _PROBE = "A customer asks where their order is. Reply in two short sentences."
 

@@ -2,15 +2,17 @@
 
 Why this exists: for a 135M-parameter model on a CPU, `AutoModelForCausalLM.generate` spends most of
 each token in Python and framework overhead, not in reading weights. `FastLlama` runs the Llama
-architecture (SmolLM2, Llama, Mistral-style checkpoints without biases) directly on the loaded
-model's tensors with a preallocated KV cache and fused q/k/v and gate/up projections:
+architecture (SmolLM2, Llama, Mistral-style checkpoints without biases) on tensors read straight
+from the safetensors checkpoint, one layer at a time, with fused q/k/v and gate/up projections and
+a preallocated KV cache:
 - with `precision == "int8"` on CPU (the default), the prompt is prefilled with bf16 copies of the
-  weights (batched matmuls; AVX512-BF16 makes them about 3x faster than fp32, and greedy output stays
-  close to fp32's), and each decode step uses int8 copies (per-output-channel scales, fbgemm dynamic
-  quantisation), which read a quarter of the bytes per token; the residual stream, norms, attention
-  and KV cache stay fp32. The stepper holds its own copies: the fp32 model can be dropped after;
-- with `precision == "fp32"` both phases use the fp32 weights as loaded (exact, about 3x slower);
-- on CUDA both phases use the weights as loaded (bf16).
+  weights (batched matmuls; AVX512-BF16 makes them about 3x faster than fp32), and each generated
+  token, plus the last prompt token, runs through int8 copies (per-output-channel scales, fbgemm
+  dynamic quantisation), which read a quarter of the bytes per token; the residual stream, norms,
+  attention and KV cache stay fp32;
+- with `precision == "fp32"` both phases use the fp32 weights (exact: matches `generate` token for
+  token, about 3x slower);
+- on CUDA both phases run in bf16.
 `HFStepper` is the fallback for any other architecture: the model's own forward with a DynamicCache.
 
 A stepper is used by one thread at a time (the backend serialises generation); it knows nothing
