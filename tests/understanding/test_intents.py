@@ -163,3 +163,16 @@ def test_each_request_keeps_its_own_span(classifier: IntentClassifier, order_lin
     spans = {s.intent: s.span for s in result.intents}
     assert Intent.RETURN_ITEMS in spans and Intent.EXCHANGE_ITEMS in spans
     assert spans[Intent.EXCHANGE_ITEMS] == "exchange the keyboard for a linear one"
+
+
+def test_details_alone_are_an_answer_and_skip_the_fallback(classifier: IntentClassifier) -> None:
+    unsure = IntentClassifier(np.zeros_like(classifier.weights), classifier.labels)
+
+    def fallback(text: str, choices: Sequence[str]) -> str:
+        raise AssertionError("not needed for details")
+
+    result = understand("it's mei.kovacs8020@example.com", classifier=unsure, fallback=fallback)
+    assert result.intent == Intent.PROVIDE_INFO
+    assert result.entities.emails == ("mei.kovacs8020@example.com",)
+    named = understand("Yusuf Rossi, 19122", classifier=classifier)
+    assert named.intent == Intent.PROVIDE_INFO and named.entities.zip_codes == ("19122",)

@@ -11,19 +11,29 @@ except the classifier's weights cache, and nothing here knows about flows, polic
 from __future__ import annotations
 
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
-from shopkeeper.understanding.entities import extract_confirmation, extract_entities
-from shopkeeper.understanding.intents import Intent
-from shopkeeper.understanding.models import IntentScore, Understanding, UnderstandingContext
+from shopkeeper.understanding.entities import extract_entities
+from shopkeeper.understanding.intents import TASK_INTENTS, Intent
+from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
 from shopkeeper.understanding.references import resolve_items, resolve_order, resolve_variant
 
 __all__ = ["understand"]
 
 _SHORT_ANSWER_WORDS = 4
+_TASK_CONFIDENCE = 0.5
 
 
-def _intents(text: str, classifier: IntentClassifier, fallback: Fallback | None) -> list[IntentScore]:
+def _gives_details(entities: Entities) -> bool:
+    """The message carries identity or order details (an answer to "what is your email?")."""
+    return bool(
+        entities.emails or entities.name or entities.zip_codes or entities.order_ids or entities.address
+    )
+
+
+def _intents(
+    text: str, classifier: IntentClassifier, fallback: Fallback | None, entities: Entities
+) -> list[IntentScore]:
     words = text.split()
-    answer = extract_confirmation(text)
+    answer = entities.confirmation
     # "yes", "no thanks", "ok go ahead": a bare answer is an answer, whatever the model thinks.
     if answer and len(words) <= _SHORT_ANSWER_WORDS:
         intent = Intent.AFFIRM if answer == "yes" else Intent.DENY
@@ -31,10 +41,19 @@ def _intents(text: str, classifier: IntentClassifier, fallback: Fallback | None)
         if guesses[0].intent in {Intent.THANKS, Intent.GOODBYE} and answer == "no":
             return [IntentScore(intent=g.intent, confidence=g.confidence, span=g.span) for g in guesses]
         return [IntentScore(intent=intent, confidence=1.0, span=text, source="rule")]
-    return [
+    details = _gives_details(entities)
+    # Details alone ("my email is ...") are an answer: no need to ask the fallback what they mean.
+    scores = [
         IntentScore(intent=g.intent, confidence=round(g.confidence, 4), span=g.span, source=g.source)
-        for g in classify_message(text, classifier, fallback=fallback)
+        for g in classify_message(text, classifier, fallback=None if details else fallback)
     ]
+    tasks = [s for s in scores if s.intent in TASK_INTENTS and s.confidence >= _TASK_CONFIDENCE]
+    if details and not tasks and scores[0].intent != Intent.PROVIDE_INFO:
+        info = IntentScore(
+            intent=Intent.PROVIDE_INFO, confidence=scores[0].confidence, span=text, source="rule"
+        )
+        scores = [info, *(s for s in scores if s.intent != Intent.PROVIDE_INFO)]
+    return scores
 
 
 def understand(
@@ -59,10 +78,11 @@ def understand(
         items.append(context.original_item)
     names = [*context.product_names, *(c.name for c in items), *(v.name for v in context.variants)]
     values = [v for c in [*items, *context.variants] for v in c.options.values()]
+    entities = extract_entities(text, product_names=[n for n in names if n], option_values=values)
     return Understanding(
         text=text,
-        intents=tuple(_intents(text, model, fallback)),
-        entities=extract_entities(text, product_names=[n for n in names if n], option_values=values),
+        intents=tuple(_intents(text, model, fallback, entities)),
+        entities=entities,
         items=resolve_items(text, context.items) if context.items else None,
         order=resolve_order(text, context.orders) if context.orders else None,
         variant=(
