@@ -233,3 +233,26 @@ def test_same_task_same_words(tau_db: Database, tau_tasks: dict[str, TauTask]) -
         two.opening(),
         *(two.answer(e) for e in script),
     ]
+
+
+def test_answers_for_the_product_the_agent_asks_about(
+    tau_db: Database, tau_tasks: dict[str, TauTask]
+) -> None:
+    task = tau_tasks["train[17]"]  # Luggage Set and Dumbbell Set
+    c = customer(tau_db, task)
+    said = c.answer(
+        turn(
+            TextEvent(text="What would you like instead of the Dumbbell Set?"),
+            QuestionEvent(slot="new_items"),
+        )
+    )
+    assert "Dumbbell Set" in said and "Luggage Set" not in said and "iron" in said
+
+
+def test_bare_numbers_and_yes_no_keep_their_option_name(
+    tau_db: Database, tau_tasks: dict[str, TauTask]
+) -> None:
+    from shopkeeper.evaluation.phrasing import _speaks_for_itself
+
+    assert _speaks_for_itself("softshell") and _speaks_for_itself("space grey")
+    assert not any(_speaks_for_itself(v) for v in ("7", "80%", "yes", "no", "none", "4K", "1L"))

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from shopkeeper.evaluation import phrasing
 from shopkeeper.evaluation.goals import STATUS, Goal, proposal_matches
 from shopkeeper.evaluation.profile import CustomerView
-from shopkeeper.events import ActionEvent, Event, HandoffEvent, ProposalEvent, QuestionEvent
+from shopkeeper.events import ActionEvent, Event, HandoffEvent, ProposalEvent, QuestionEvent, TextEvent
 
 __all__ = ["STYLES", "GoalOutcome", "SimulatedCustomer", "Style"]
 
@@ -100,7 +100,8 @@ class SimulatedCustomer:
         if self._pending is not None and (proposals or slot == "confirm"):
             return self._judge(self._pending)
         if slot is not None:
-            return self._answer_slot(slot, options)
+            reply = "".join(e.text for e in events if isinstance(e, TextEvent))
+            return self._answer_slot(slot, options, reply)
         return self._unprompted(bool(acted))
 
     # ---- the steps ----------------------------------------------------------------------------
@@ -162,7 +163,7 @@ class SimulatedCustomer:
         self.done = True
         return phrasing.goodbye(self._rng)
 
-    def _answer_slot(self, slot: str, options: list[str]) -> str:
+    def _answer_slot(self, slot: str, options: list[str], reply: str = "") -> str:
         goal, rng, view = self.goal, self._rng, self.view
         key = (self._current, slot)
         self._asked[key] = self._asked.get(key, 0) + 1
@@ -183,7 +184,7 @@ class SimulatedCustomer:
         if slot == "items" and "item_ids" in args:
             return phrasing.items(view, goal, rng)
         if slot == "new_items" and "new_item_ids" in args:
-            return phrasing.new_items(view, goal, rng)
+            return phrasing.new_items(view, goal, rng, about=reply)
         if slot == "payment_method" and "payment_method_id" in args:
             return phrasing.payment(view, args["payment_method_id"], rng)
         if slot == "reason" and "reason" in args:

@@ -154,19 +154,29 @@ def items(view: CustomerView, goal: Goal, rng: random.Random) -> str:
     )
 
 
+def _speaks_for_itself(value: str) -> bool:
+    """'softshell' or 'space grey' can be said alone; '7', '80%', 'yes' or 'none' need their option name."""
+    letters = sum(c.isalpha() for c in value)
+    return letters >= 3 and value.lower() not in ("yes", "no", "none")
+
+
 def _variant_words(old: dict[str, str], new: dict[str, str], rng: random.Random) -> str:
     changed = {k: v for k, v in new.items() if old.get(k) != v} or dict(new)
-    if rng.random() < 0.5:
-        return ", ".join(changed.values())
-    return ", ".join(f"{k} {v}" for k, v in changed.items())
+    named = rng.random() < 0.5
+    return ", ".join(v if _speaks_for_itself(v) and not named else f"{k} {v}" for k, v in changed.items())
 
 
-def _changes(view: CustomerView, goal: Goal, rng: random.Random) -> str:
+def _changes(view: CustomerView, goal: Goal, rng: random.Random, about: str = "") -> str:
     oid = goal.order_id
     o = view.orders.get(oid) if oid else None
-    old_ids, new_ids = goal.arguments.get("item_ids", []), goal.arguments.get("new_item_ids", [])
+    pairs = list(
+        zip(goal.arguments.get("item_ids", []), goal.arguments.get("new_item_ids", []), strict=False)
+    )
+    named = [(old, new) for old, new in pairs if _line_name(view, oid, old)[0].lower() in about.lower()]
+    if named and len({_line_name(view, oid, old)[0] for old, _ in named}) == 1:
+        pairs = named  # the agent asked about one product: answer for that one
     parts = []
-    for old_id, new_id in zip(old_ids, new_ids, strict=False):
+    for old_id, new_id in pairs:
         name, options = _line_name(view, oid, old_id)
         label = _label(o, old_id, name, options, rng)
         target = view.variant(new_id)
@@ -186,8 +196,10 @@ def _changes(view: CustomerView, goal: Goal, rng: random.Random) -> str:
     return _join(parts)
 
 
-def new_items(view: CustomerView, goal: Goal, rng: random.Random) -> str:
-    said = _changes(view, goal, rng)
+def new_items(view: CustomerView, goal: Goal, rng: random.Random, about: str = "") -> str:
+    """Which variant each item should become; only the product named in `about` (the agent's question)
+    when it names exactly one of them."""
+    said = _changes(view, goal, rng, about)
     if not said:
         return "Nothing."
     return _pick(rng, [f"I'd like {said}.", f"{said[0].upper()}{said[1:]}, please.", f"I want {said}."])
