@@ -231,9 +231,15 @@ class IntentClassifier:
             return cls(data["weights"].astype(np.float32), [Intent(str(s)) for s in data["labels"]])
 
 
+def _feature_count() -> int:
+    from shopkeeper.embeddings import DIMENSION
+
+    return DIMENSION + _HASH_DIM + 1
+
+
 def _model_key(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(_FEATURE_VERSION.encode())
+    digest.update(f"{_FEATURE_VERSION}:{_HASH_DIM}:{_EMB_WEIGHT}:{_HASH_WEIGHT}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -255,6 +261,8 @@ def get_classifier(examples: Path | None = None, cache_dir: Path | None = None) 
                 model = IntentClassifier.load(file)
             except (OSError, ValueError, KeyError):
                 model = None  # a damaged cache file is retrained below
+            if model is not None and model.weights.shape[0] != _feature_count():
+                model = None
         if model is None:
             model = IntentClassifier.train(load_examples(path))
             with contextlib.suppress(OSError):  # a read-only cache only costs retraining next time
