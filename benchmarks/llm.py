@@ -10,6 +10,7 @@ variant's share of its memory-bandwidth bound: bytes of weights read per token v
 measured here with numpy. Also checks quality: greedy answers of both on the same prompts.
 
 Run: `.venv/bin/python benchmarks/llm.py [--busy] [--threads 1,2]` (about 2-3 minutes on 2 cores).
+`x base` is the decode ratio to plain `generate`, `x 1thr` to `generate` on 1 thread.
 `--busy` keeps one core busy with a spinning process, the condition the thread default is chosen for.
 """
 
@@ -38,7 +39,7 @@ FACTS = (
     "payment method within 5 to 7 business days. "
 )
 LONG_PROMPT = [
-    {"role": "system", "content": PROMPT_SYSTEM + FACTS * 3},
+    {"role": "system", "content": PROMPT_SYSTEM + FACTS + FACTS[: len(FACTS) // 2]},
     {
         "role": "user",
         "content": "Hi, where is my order #W2378156 and when will it arrive? Also can I return the mugs?",
@@ -53,7 +54,7 @@ QUALITY_PROMPTS = [
     "What is the capital of France?",
     "List three things to check before returning a jacket.",
 ]
-DECODE_TOKENS = 64
+DECODE_TOKENS = 48
 QUALITY_TOKENS = 24
 
 
@@ -118,6 +119,8 @@ def _run_generate() -> dict[str, Any]:
     from shopkeeper.llm import weights
 
     hf_logging.disable_progress_bar()
+    if os.environ.get("BENCH_TORCH_THREADS"):
+        torch.set_num_threads(int(os.environ["BENCH_TORCH_THREADS"]))
     files = weights.resolve(None, load_settings().cache_dir)
     weights.prepare(files)
     t1 = time.perf_counter()
@@ -197,7 +200,7 @@ def _bandwidth(threads: int, size_mib: int = 256, repeats: int = 5) -> float:
 def _child(variant: str, threads: int | None) -> dict[str, Any]:
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     if threads is not None:
-        env["SHOPKEEPER_LLM_THREADS"] = str(threads)
+        env["SHOPKEEPER_LLM_THREADS" if variant == "ours" else "BENCH_TORCH_THREADS"] = str(threads)
     out = subprocess.run(
         [sys.executable, __file__, "--child", variant], env=env, capture_output=True, text=True, check=False
     )
@@ -230,7 +233,7 @@ def main() -> None:
         started = time.perf_counter()
         load = os.getloadavg()[0]
         bw = {n: _bandwidth(n) for n in (1, 2)}
-        runs = {"generate": _child("generate", None)}
+        runs = {"generate": _child("generate", None), "generate, 1 thread": _child("generate", 1)}
         for n in [int(t) for t in args.threads.split(",")]:
             runs[f"ours, {n} thread{'s' if n > 1 else ''}"] = _child("ours", n)
     finally:
@@ -239,6 +242,7 @@ def main() -> None:
             spinner.wait()
     base = runs["generate"]
     base_tps = statistics.median(base["decode_tps"])
+    one_tps = statistics.median(runs["generate, 1 thread"]["decode_tps"])
     print(
         f"SmolLM2-135M-Instruct on {os.cpu_count()} CPUs; load average {load:.1f} at start"
         f"{'; one core kept busy' if args.busy else ''}; medians of 3; {time.perf_counter() - started:.0f} s"
@@ -246,7 +250,7 @@ def main() -> None:
     print(f"copy bandwidth (numpy): {bw[1] / 1e9:.1f} GB/s on 1 thread, {bw[2] / 1e9:.1f} GB/s on 2")
     header = (
         f"{'variant':<22}{'threads':>8}{'import s':>9}{'load s':>8}{'ttft s':>8}{'prompt':>7}"
-        f"{'tok/s':>7}{'x base':>7}{'RSS MiB':>8}{'MB/tok':>7}{'bound':>7}{'of bound':>9}"
+        f"{'tok/s':>7}{'x base':>7}{'x 1thr':>7}{'RSS MiB':>8}{'MB/tok':>7}{'bound':>7}{'of bound':>9}"
     )
     print(header)
     for name, run in runs.items():
@@ -254,11 +258,11 @@ def main() -> None:
         bound = bw[min(run["threads"], 2)] / run["weight_bytes"]
         print(
             f"{name:<22}{run['threads']:>8}{run['import_s']:>9.1f}{run['load_s']:>8.2f}"
-            f"{statistics.median(run['ttft_s']):>8.2f}{run['prompt_tokens']:>7}{tps:>7.1f}{tps / base_tps:>7.2f}"
+            f"{statistics.median(run['ttft_s']):>8.2f}{run['prompt_tokens']:>7}{tps:>7.1f}{tps / base_tps:>7.2f}{tps / one_tps:>7.2f}"
             f"{run['rss_mib']:>8.0f}{run['weight_bytes'] / 1e6:>7.0f}{bound:>7.0f}{tps / bound:>9.0%}"
         )
     for name, run in runs.items():
-        if name == "generate":
+        if name.startswith("generate"):
             continue
         print(f"\ngreedy answers, {name} vs generate (fp32), {QUALITY_TOKENS} tokens max:")
         for prompt, ours, ref in zip(QUALITY_PROMPTS, run["answers"], base["answers"], strict=True):
