@@ -3,13 +3,15 @@
 For each variant, in a fresh subprocess (so peak RSS and load time are its own):
 - `ours`: `TransformersBackend` as shipped (bf16 prefill + int8 decode, SHOPKEEPER_LLM_THREADS);
 - `generate`: `AutoModelForCausalLM.from_pretrained(<cached checkpoint>)` + `.generate()` with default
-  settings (fp32, torch's default threads), what a user of the library writes first.
+  settings (fp32, torch's default threads), what a user of the library writes first; and the same
+  limited to 1 thread (the fairer baseline when the other core is busy).
 Prints load time from the cached checkpoint (imports excluded, then included), time to first token
 for a ~300-token prompt, decode tokens/s (medians of 3), peak RSS, the ratio ours/generate, and each
 variant's share of its memory-bandwidth bound: bytes of weights read per token vs. copy bandwidth
 measured here with numpy. Also checks quality: greedy answers of both on the same prompts.
 
-Run: `.venv/bin/python benchmarks/llm.py [--busy] [--threads 1,2]` (about 2-3 minutes on 2 cores).
+Run: `.venv/bin/python benchmarks/llm.py [--busy] [--threads 1,2]` (a few minutes on a quiet
+2-core machine; about 10 under heavy contention).
 `x base` is the decode ratio to plain `generate`, `x 1thr` to `generate` on 1 thread.
 `--busy` keeps one core busy with a spinning process, the condition the thread default is chosen for.
 """
