@@ -237,3 +237,31 @@ def test_tau_order_lines_by_name_and_option() -> None:
             assert line.item_id in found.item_ids, (line.name, [c.name for c in lines], found)
             hits += 1
     assert hits > 300
+
+
+def test_orders_sort_by_placement_time_when_known() -> None:
+    orders = [
+        OrderCandidate(order_id="#W2", placed_at="2024-05-02T10:00:00"),
+        OrderCandidate(order_id="#W1", placed_at="2024-01-09T10:00:00"),
+    ]
+    assert resolve_order("my most recent order", orders).order_id == "#W2"
+    assert resolve_order("the oldest order", orders).order_id == "#W1"
+
+
+def test_a_value_shared_by_two_options_goes_to_the_one_named() -> None:
+    glasses = [
+        Candidate(
+            item_id=f"{f}-{lens}",
+            name="Sunglasses",
+            product_id="p",
+            options={"frame color": f, "lens color": lens},
+            available=True,
+        )
+        for f in ("black", "brown")
+        for lens in ("black", "brown")
+    ]
+    original = glasses[0]  # black frame, black lens
+    found = resolve_variant("same frame but with brown lenses", original, glasses)
+    assert found.requested == {"lens color": "brown"} and found.item_id == "black-brown"
+    found = resolve_variant("I'd like the brown frame", original, glasses)
+    assert found.requested == {"frame color": "brown"} and found.item_id == "brown-black"

@@ -288,16 +288,24 @@ _INSTEAD_OF = re.compile(r"\binstead of\b[^,.;!?]*?(?=\bfor\b|[,.;!?]|$)", re.I)
 
 
 def _keys_named_near(tokens: list[str], value: str, keys: list[str]) -> list[str]:
-    """Of several option names sharing a value, those whose own words stand just before it ("frame
-    color black") or, failing that, just after it ("black frame")."""
+    """Of several option names sharing a value, those whose own words stand closest to it: up to three
+    words before ("frame color black") or right after ("brown lenses")."""
     shared = set.intersection(*(set(norm_tokens(k)) for k in keys))
     own = {k: set(norm_tokens(k)) - shared for k in keys}
     hits = find_phrase(tokens, norm_tokens(value))
     size = len(norm_tokens(value))
-    before = [k for k in keys if any(own[k] & set(tokens[max(0, p - 3) : p]) for p in hits)]
-    if before:
-        return before
-    return [k for k in keys if any(own[k] & set(tokens[p + size : p + size + 1]) for p in hits)]
+    distance: dict[str, int] = {}
+    for k in keys:
+        for p in hits:
+            for d in range(1, 4):
+                if p - d >= 0 and tokens[p - d] in own[k]:
+                    distance[k] = min(distance.get(k, 9), d)
+            if p + size < len(tokens) and tokens[p + size] in own[k]:
+                distance[k] = min(distance.get(k, 9), 1)
+    if not distance:
+        return []
+    best = min(distance.values())
+    return [k for k in keys if distance.get(k) == best]
 
 
 def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) -> dict[str, str]:

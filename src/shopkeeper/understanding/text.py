@@ -18,6 +18,7 @@ _SYNONYMS = {
     "tee": "tshirt",
     "cellphone": "smartphone",
 }
+_INVARIANT = {"lens", "series", "species", "news", "canvas", "bias", "atlas", "gas", "plus"}
 _LETTER_HYPHEN = re.compile(r"(?<=[a-z])[-‐](?=[a-z])")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -25,8 +26,10 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 def singular(word: str) -> str:
     """A crude singular form, good enough for product nouns ("lamps", "batteries", "boxes")."""
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isalpha() or word in _INVARIANT:
         return word
+    if word.endswith(("nses", "uses")):  # lenses, buses
+        return word[:-2]
     if word.endswith("ies"):
         return word[:-3] + "y"
     if word.endswith(("ches", "shes", "sses", "xes", "zes")):
