@@ -11,7 +11,7 @@ import sys
 import typer
 from rich.console import Console
 
-from shopkeeper.errors import ActionError, ConfigError, DataError
+from shopkeeper.errors import ActionError, ConfigError, DataError, ModelError
 
 __all__ = ["app", "main"]
 
@@ -62,4 +62,7 @@ def main() -> None:
         sys.exit(2)
     except ActionError as exc:
         err.print(f"[bold red]Refused:[/] {exc.message} ({exc.code})")
+        sys.exit(1)
+    except ModelError as exc:
+        err.print(f"[bold red]Language model error:[/] {exc}{' (try again later)' if exc.retryable else ''}")
         sys.exit(1)
