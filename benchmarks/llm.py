@@ -70,7 +70,7 @@ def _run_ours() -> dict[str, Any]:
     from shopkeeper.llm import GenerationSettings, Message
     from shopkeeper.llm.transformers_backend import TransformersBackend
 
-    backend = TransformersBackend(None, load_settings().cache_dir)
+    backend = TransformersBackend(os.environ.get("BENCH_MODEL") or None, load_settings().cache_dir)
     backend.prepare()
     import torch  # noqa: F401  (imports counted apart from loading)
     import transformers  # noqa: F401
@@ -123,7 +123,7 @@ def _run_generate() -> dict[str, Any]:
     hf_logging.disable_progress_bar()
     if os.environ.get("BENCH_TORCH_THREADS"):
         torch.set_num_threads(int(os.environ["BENCH_TORCH_THREADS"]))
-    files = weights.resolve(None, load_settings().cache_dir)
+    files = weights.resolve(os.environ.get("BENCH_MODEL") or None, load_settings().cache_dir)
     weights.prepare(files)
     t1 = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(files.checkpoint)
@@ -224,7 +224,10 @@ def main() -> None:
     parser.add_argument("--child", choices=["ours", "generate"])
     parser.add_argument("--busy", action="store_true", help="keep one core busy while measuring")
     parser.add_argument("--threads", default="1", help="SHOPKEEPER_LLM_THREADS values to measure, e.g. 1,2")
+    parser.add_argument("--model", help="a checkpoint dir or GGUF instead of the embedded SmolLM2")
     args = parser.parse_args()
+    if args.model:
+        os.environ["BENCH_MODEL"] = args.model
     if args.child:
         print(json.dumps(_run_ours() if args.child == "ours" else _run_generate()))
         return
@@ -246,7 +249,7 @@ def main() -> None:
     base_tps = statistics.median(base["decode_tps"])
     one_tps = statistics.median(runs["generate, 1 thread"]["decode_tps"])
     print(
-        f"SmolLM2-135M-Instruct on {os.cpu_count()} CPUs; load average {load:.1f} at start"
+        f"{args.model or 'SmolLM2-135M-Instruct'} on {len(os.sched_getaffinity(0))} CPUs; load average {load:.1f} at start"
         f"{'; one core kept busy' if args.busy else ''}; medians of 3; {time.perf_counter() - started:.0f} s"
     )
     print(f"copy bandwidth (numpy): {bw[1] / 1e9:.1f} GB/s on 1 thread, {bw[2] / 1e9:.1f} GB/s on 2")
