@@ -6,7 +6,7 @@ store; a conversation succeeds when the final store equals the task's expected r
 Prints the report (success rate per style, turns per conversation, p50/p95 seconds per agent reply,
 failure reasons) and ends with the line `success: 0.xxx`.
 Usage: python benchmarks/agent.py [--limit N] [--sample N --seed S] [--style both] [--workers N]
-       [--no-model] [--json FILE] [--tau DIR]
+       [--wording W] [--no-model] [--json FILE] [--tau DIR]
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=max(1, min(8, (os.cpu_count() or 2) - 1)))
     parser.add_argument("--turn-limit", type=int, default=30)
+    parser.add_argument(
+        "--wording", default="", help="vary the customers' wording (same goals) with this seed"
+    )
     parser.add_argument("--no-model", action="store_true", help="run the agent without a language model")
     parser.add_argument("--json", type=Path, default=None, help="write the full report with transcripts here")
     parser.add_argument("--transcripts", type=int, default=3, help="print this many failing transcripts")
@@ -72,6 +75,7 @@ def main() -> None:
             styles,  # type: ignore[arg-type]
             ShopkeeperAgent(model=not args.no_model),
             turn_limit=args.turn_limit,
+            wording=args.wording,
             workers=args.workers,
             progress=progress,
             title=f"tau-bench retail, {len(tasks)} tasks x {len(styles)} styles"

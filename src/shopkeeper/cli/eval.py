@@ -44,6 +44,9 @@ def taubench(
     tau: Annotated[Path, typer.Option(help="Folder with the tau-bench retail files")] = DEFAULT_TAU,
     turn_limit: Annotated[int, typer.Option(help="Customer messages before a conversation is cut off")] = 30,
     workers: Annotated[int, typer.Option(help="Conversations run in this many processes")] = 1,
+    wording: Annotated[
+        str, typer.Option(help="Vary the customers' wording (same goals) with this seed")
+    ] = "",
     no_model: NoModel = False,
     json_out: JsonOut = None,
     transcripts: Transcripts = 0,
@@ -76,6 +79,7 @@ def taubench(
                 styles,  # type: ignore[arg-type]
                 ShopkeeperAgent(model=not no_model),
                 turn_limit=turn_limit,
+                wording=wording,
                 workers=workers,
                 progress=progress,
                 title=f"tau-bench retail ({split}, {len(tasks)} tasks)",

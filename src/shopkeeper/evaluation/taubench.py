@@ -138,15 +138,24 @@ def diagnose(goals: Sequence[Goal], conversation: Conversation) -> tuple[str, li
 
 
 def run_task(
-    bench: TauBench, task: TauTask, style: Style, make_agent: AgentFactory, turn_limit: int = TURN_LIMIT
+    bench: TauBench,
+    task: TauTask,
+    style: Style,
+    make_agent: AgentFactory,
+    turn_limit: int = TURN_LIMIT,
+    wording: str = "",
 ) -> CaseResult:
+    """One conversation on a fresh store, scored. `wording` varies the customer's random choices of
+    phrasing (same goals, other words), to measure how much outcomes depend on wording."""
     with bench.store.copy(f"{task.split}-{task.index}-{style}") as db:
         order_ids = tuple(g.order_id for g in task.goals if g.order_id)
         view = load_view(db, task.user_id, order_ids)
         goals = list(task.goals)
         if goals[0].action == STATUS and not goals[0].order_id and view.orders:
             goals[0] = Goal(STATUS, {"order_id": next(iter(view.orders))})
-        customer = SimulatedCustomer(view, goals, style=style, seed=task.name, use_email=task.use_email)
+        customer = SimulatedCustomer(
+            view, goals, style=style, seed=task.name + wording, use_email=task.use_email
+        )
         conversation = converse(make_agent(db), customer, turn_limit)
         problems = compare_to_expected(db, bench.store.base, task.expected, bench.originals)
     if not problems:
@@ -162,6 +171,7 @@ def run_taubench(
     make_agent: AgentFactory,
     *,
     turn_limit: int = TURN_LIMIT,
+    wording: str = "",
     workers: int = 1,
     progress: Callable[[CaseResult], None] | None = None,
     title: str = "tau-bench retail",
@@ -176,13 +186,15 @@ def run_taubench(
     if workers <= 1:
         warm_up(bench, make_agent)
         for task, style in cases:
-            report.results.append(run_task(bench, task, style, make_agent, turn_limit))
+            report.results.append(run_task(bench, task, style, make_agent, turn_limit, wording))
             if progress is not None:
                 progress(report.results[-1])
         return report
     done: dict[tuple[str, str], CaseResult] = {}
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, context, _start_worker, (bench, make_agent, turn_limit)) as pool:
+    with ProcessPoolExecutor(
+        workers, context, _start_worker, (bench, make_agent, turn_limit, wording)
+    ) as pool:
         futures = [pool.submit(_run_in_worker, task, style) for task, style in cases]
         for future in as_completed(futures):
             result = future.result()
@@ -204,11 +216,13 @@ def warm_up(bench: TauBench, make_agent: AgentFactory) -> None:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(bench: TauBench, make_agent: AgentFactory, turn_limit: int) -> None:
+def _start_worker(bench: TauBench, make_agent: AgentFactory, turn_limit: int, wording: str) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _worker.update(bench=bench, make_agent=make_agent, turn_limit=turn_limit)
+    _worker.update(bench=bench, make_agent=make_agent, turn_limit=turn_limit, wording=wording)
     warm_up(bench, make_agent)
 
 
 def _run_in_worker(task: TauTask, style: Style) -> CaseResult:
-    return run_task(_worker["bench"], task, style, _worker["make_agent"], _worker["turn_limit"])
+    return run_task(
+        _worker["bench"], task, style, _worker["make_agent"], _worker["turn_limit"], _worker["wording"]
+    )
