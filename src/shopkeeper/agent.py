@@ -18,8 +18,9 @@ from pydantic import BaseModel
 from shopkeeper.errors import ActionError
 from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
 from shopkeeper.flows import identity, info, requests
+from shopkeeper.flows.reading import HANDOFF, TASKS, read_intents
 from shopkeeper.flows.slots import line_candidates
-from shopkeeper.flows.state import State, TaskKind
+from shopkeeper.flows.state import State
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.sessions import Sessions
@@ -30,18 +31,6 @@ from shopkeeper.understanding import Intent, OrderCandidate, Understanding, Unde
 __all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
 
 MAX_MESSAGE_CHARS = 4000
-TASKS: dict[Intent, TaskKind] = {
-    Intent.ORDER_STATUS: "order_status",
-    Intent.REFUND_STATUS: "order_status",
-    Intent.CANCEL_ORDER: "cancel",
-    Intent.MODIFY_ITEMS: "modify_items",
-    Intent.MODIFY_ORDER_ADDRESS: "modify_address",
-    Intent.MODIFY_PAYMENT: "modify_payment",
-    Intent.RETURN_ITEMS: "return",
-    Intent.REQUEST_REFUND: "return",
-    Intent.EXCHANGE_ITEMS: "exchange",
-    Intent.CHANGE_DEFAULT_ADDRESS: "change_default_address",
-}
 POLICY = {
     Intent.SHIPPING_OPTIONS,
     Intent.DELIVERY_TIME,
@@ -68,7 +57,6 @@ SMALL_TALK = {
     Intent.OUT_OF_SCOPE: "out_of_scope",
     Intent.PLACE_ORDER: "place_order",
 }
-ANSWERS = {Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY}
 
 
 class Reply(BaseModel):
@@ -143,11 +131,11 @@ class Agent:
         if state.handoff:
             turn.say("A member of our support team will reply here shortly.")
             return None
-        intents = self._intents(turn)
         identity.collect_identity(turn)
+        intents = read_intents(turn, POLICY)
         if state.handoff:
             return info.summary_for_human(turn, "identity could not be verified")
-        if Intent.HUMAN_AGENT in intents or Intent.CONTACT_SUPPORT in intents:
+        if any(i in HANDOFF for i in intents):
             return info.hand_off(turn, "the customer asked for a person")
         if state.proposal is not None and requests.answer_proposal(turn):
             return None
@@ -193,32 +181,6 @@ class Agent:
         if state.task is None and state.proposal is None:
             state.asked = None if not any(e.type == "question" for e in turn.events) else state.asked
         return None
-
-    def _intents(self, turn: Turn) -> list[Intent]:
-        """The message's intents, minus those that are just the answer to our last question."""
-        top = turn.u.intents[0] if turn.u.intents else None
-        scored = [
-            s
-            for s in turn.u.intents
-            if s.confidence >= (0.6 if s.intent in (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT) else 0.45)
-            or (s is top and s.intent in TASKS and s.confidence >= 0.2)
-        ]
-        asked = turn.state.asked
-        if asked and (turn.state.task is not None or turn.state.proposal is not None):
-            active = turn.state.task.kind if turn.state.task else None
-            scored = [
-                s
-                for s in scored
-                if s.intent in (Intent.HUMAN_AGENT,)
-                or (
-                    s.intent in TASKS
-                    and TASKS[s.intent] != active
-                    and s.confidence >= 0.8
-                    and asked != "order_id"
-                )
-                or (s.intent in POLICY and "?" in turn.text)
-            ]
-        return [s.intent for s in scored if s.intent not in ANSWERS]
 
     def _understand(self, text: str, state: State) -> Understanding:
         return understand(text, self._context(state))

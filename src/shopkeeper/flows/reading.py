@@ -1,0 +1,87 @@
+"""Which of the understanding layer's intent proposals a turn acts on.
+
+The classifier scores each clause; this module decides what counts, using what the conversation
+knows: a lower bar for a request that names an order or product, the customer's answer to our own
+question not mistaken for a new request, "use my card for the price difference" read as an item
+change rather than a payment change, and an item change recognised from an order, one of its items
+and a wanted option even when the classifier missed it. It proposes intents; it decides nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shopkeeper.flows.state import TaskKind
+from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding import Intent
+
+__all__ = ["HANDOFF", "TASKS", "read_intents"]
+
+TASKS: dict[Intent, TaskKind] = {
+    Intent.ORDER_STATUS: "order_status",
+    Intent.REFUND_STATUS: "order_status",
+    Intent.CANCEL_ORDER: "cancel",
+    Intent.MODIFY_ITEMS: "modify_items",
+    Intent.MODIFY_ORDER_ADDRESS: "modify_address",
+    Intent.MODIFY_PAYMENT: "modify_payment",
+    Intent.RETURN_ITEMS: "return",
+    Intent.REQUEST_REFUND: "return",
+    Intent.EXCHANGE_ITEMS: "exchange",
+    Intent.CHANGE_DEFAULT_ADDRESS: "change_default_address",
+}
+HANDOFF = (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT)
+ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
+_CHANGE_WORDS = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace|as)\b", re.I)
+_PRICE_DIFFERENCE = re.compile(r"\bprice difference\b|\bdifference in price\b", re.I)
+
+
+def _item_change_for(turn: Turn) -> Intent | None:
+    """An item change implied by naming an order of ours, one of its items and a wanted change."""
+    for oid in turn.u.entities.order_ids:
+        order = turn.order(oid)
+        if order is None:
+            continue
+        text = turn.text.lower()
+        named = any(line.name.lower() in text for line in order.lines)
+        if named and (_CHANGE_WORDS.search(turn.text) or _PRICE_DIFFERENCE.search(turn.text)):
+            if order.status == "pending":
+                return Intent.MODIFY_ITEMS
+            if order.status == "delivered":
+                return Intent.EXCHANGE_ITEMS
+    return None
+
+
+def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
+    """The intents this turn acts on, most confident first."""
+    u = turn.u
+    specific = bool(u.entities.order_ids or u.entities.products)
+    top = u.intents[0] if u.intents else None
+    kept = []
+    for s in u.intents:
+        need = 0.6 if s.intent in HANDOFF else 0.45
+        if s.intent in TASKS:
+            need = 0.15 if specific else (0.2 if s is top else need)
+        if s.confidence >= need:
+            kept.append(s)
+    intents = [s.intent for s in sorted(kept, key=lambda s: -s.confidence)]
+    if Intent.MODIFY_PAYMENT in intents and _PRICE_DIFFERENCE.search(turn.text):
+        change = _item_change_for(turn) or Intent.MODIFY_ITEMS
+        intents = [change if i == Intent.MODIFY_PAYMENT else i for i in intents]
+    if not any(i in TASKS for i in intents) and (implied := _item_change_for(turn)) is not None:
+        intents.insert(0, implied)
+    asked, state = turn.state.asked, turn.state
+    if asked and (state.task is not None or state.proposal is not None):
+        active = state.task.kind if state.task else None
+        confident = {s.intent for s in kept if s.confidence >= 0.8}
+        intents = [
+            i
+            for i in intents
+            if i in HANDOFF
+            or (i in TASKS and TASKS[i] != active and (i in confident or specific) and asked != "order_id")
+            or (i in policy_intents and "?" in turn.text)
+        ]
+    seen: list[Intent] = []
+    for i in intents:
+        if i not in ANSWERS and i not in seen:
+            seen.append(i)
+    return seen
