@@ -2,8 +2,10 @@
 
 `compose_answer(question, passages, encode, phrase=None)` returns an `Answer`:
 - `grounded` is true only when retrieval is strong: the best passage sentence is close to the question
-  (cosine of the embeddings) and shares its content words. Otherwise the text says the documents do not
-  cover the question and offers a human (`handoff`), states no policy and cites nothing.
+  (cosine of the embeddings) and the passage shares the question's telling words (coverage weighted by
+  IDF, so "order" counts for little and "backorder" for much); a question with a word that no document
+  contains needs a clearly similar sentence. Otherwise the text says the documents do not cover the
+  question and offers a human (`handoff`), states no policy and cites nothing.
 - the extractive text is the best one to three sentences of the top passages, verbatim, in document
   order; a small model must never free-generate policy.
 - `phrase`, when given, is any callable `(question, passages) -> str | None` (a strong LLM backend). Each
@@ -32,10 +34,12 @@ __all__ = ["Answer", "Citation", "Phraser", "compose_answer", "supported"]
 Phraser = Callable[[str, Sequence[Passage]], "str | None"]
 Encoder = Callable[[list[str]], npt.NDArray[np.float32]]
 
-# Calibrated on the demo documents (see docs/knowledge.md): answerable questions score well above,
-# questions the documents do not cover score below.
-GROUNDED_MIN_SIMILARITY = 0.45
-GROUNDED_MIN_COVERAGE = 0.5
+# The grounding gate, calibrated on the benchmark questions (answerable) and the unanswerable dev questions
+# in benchmarks/data, not on the tests: similarity + 0.5 * IDF-weighted coverage must reach GROUNDED_MIN_SCORE,
+# and a question with a word no document contains ("discount", "loyalty") needs a clearly similar sentence.
+GROUNDED_MIN_SCORE = 0.75
+COVERAGE_WEIGHT = 0.5
+UNKNOWN_WORD_MIN_SIMILARITY = 0.6
 SUPPORT_MIN_SIMILARITY = 0.6
 SUPPORT_MIN_COVERAGE = 0.8
 _MAX_SENTENCES = 3
@@ -101,17 +105,28 @@ class _Candidate:
         return self.similarity + 0.3 * self.coverage - 0.03 * self.passage_rank
 
 
-def _coverage(question_tokens: set[str], text: str) -> float:
-    if not question_tokens:
+Weight = Callable[[str], float]
+
+
+def _uniform(token: str) -> float:
+    return 1.0
+
+
+def _coverage(question_tokens: set[str], text: str, weight: Weight = _uniform) -> float:
+    """Share of the question's content words found in `text`, each word weighted (by IDF in answers)."""
+    total = sum(weight(t) for t in question_tokens)
+    if total <= 0:
         return 0.0
-    return len(question_tokens & content_tokens(text)) / len(question_tokens)
+    return sum(weight(t) for t in question_tokens & content_tokens(text)) / total
 
 
 def _citation(p: Passage) -> Citation:
     return Citation(p.document_id, p.document_title, p.section, p.anchor)
 
 
-def _candidates(question: str, passages: Sequence[Passage], encode: Encoder) -> list[_Candidate]:
+def _candidates(
+    question: str, passages: Sequence[Passage], encode: Encoder, weight: Weight = _uniform
+) -> list[_Candidate]:
     top = list(passages[:_PASSAGES_CONSIDERED])
     rows: list[tuple[int, int, str, Passage]] = []
     for rank, p in enumerate(top):
@@ -130,7 +145,7 @@ def _candidates(question: str, passages: Sequence[Passage], encode: Encoder) -> 
             sentence,
             p,
             float(sim),
-            _coverage(q_tokens, f"{p.document_title} {p.section} {sentence}"),
+            _coverage(q_tokens, f"{p.document_title} {p.section} {sentence}", weight),
         )
         for (rank, j, sentence, p), sim in zip(rows, sims, strict=True)
     ]
@@ -183,21 +198,30 @@ def _generated(
 
 
 def compose_answer(
-    question: str, passages: Sequence[Passage], encode: Encoder, phrase: Phraser | None = None
+    question: str,
+    passages: Sequence[Passage],
+    encode: Encoder,
+    phrase: Phraser | None = None,
+    weight: Weight = _uniform,
+    known: Callable[[str], bool] | None = None,
 ) -> Answer:
-    candidates = _candidates(question, passages, encode)
+    """`weight(token)` rates how telling a question word is (the index's IDF), for the coverage test;
+    `known(token)` says whether any indexed chunk contains the word."""
+    candidates = _candidates(question, passages, encode, weight)
     if not candidates:
         return Answer(question, NOT_FOUND, grounded=False, confidence=0.0)
     best = max(candidates, key=lambda c: c.score)
     # Coverage of the best passage as a whole: questions often use words from the section title.
     q_tokens = content_tokens(question)
     passage_coverage = max(
-        _coverage(q_tokens, f"{c.passage.document_title} {c.passage.section} {c.passage.text}")
+        _coverage(q_tokens, f"{c.passage.document_title} {c.passage.section} {c.passage.text}", weight)
         for c in candidates[:1]
     )
     coverage = max(best.coverage, passage_coverage)
-    confidence = round(0.7 * best.similarity + 0.3 * coverage, 3)
-    grounded = best.similarity >= GROUNDED_MIN_SIMILARITY and coverage >= GROUNDED_MIN_COVERAGE
+    score = best.similarity + COVERAGE_WEIGHT * coverage
+    confidence = round(min(1.0, score / (1.0 + COVERAGE_WEIGHT)), 3)
+    unknown = known is not None and any(not known(t) for t in q_tokens)
+    grounded = score >= GROUNDED_MIN_SCORE and (not unknown or best.similarity >= UNKNOWN_WORD_MIN_SIMILARITY)
     if not grounded:
         return Answer(question, NOT_FOUND, grounded=False, confidence=confidence, passages=tuple(passages))
     if phrase is not None:

@@ -213,7 +213,13 @@ class KnowledgeBase:
 
     def answer(self, question: str, phrase: Phraser | None = None, k: int = 5) -> Answer:
         """A grounded answer with citations, or an honest "I don't know" offering a human."""
-        return compose_answer(question, self.search(question, k=k), self.encode, phrase=phrase)
+        if not question.strip():
+            return compose_answer(question, [], self.encode)
+        index = self.index()
+        passages = index.search(question, self.encode, k=k)
+        return compose_answer(
+            question, passages, self.encode, phrase=phrase, weight=index.idf, known=index.knows
+        )
 
     def document_sections(self, document_id: str) -> Sequence[tuple[str, str]]:
         """(section, anchor) pairs of one document in order, for tables of contents and links."""

@@ -19,7 +19,7 @@ _STOPWORD_TEXT = """a about above after again all also am an and any are as at b
     so some such than that the their theirs them themselves then there these they this those through to
     too under until up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves get got let may might must shall us ok okay please hi hello
-    thanks thank"""
+    thanks thank many much"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9$])")
