@@ -45,6 +45,13 @@ def test_an_unqualified_name_of_two_items_is_ambiguous(order_lines: list[Candida
     assert set(found.item_ids) == {"s-blue-m", "s-red-l"} and found.ambiguous
 
 
+def test_an_option_shared_by_two_products_is_ambiguous() -> None:
+    lines = [shirt("a", "blue", "M"), Candidate(item_id="b", name="Water Bottle", options={"color": "blue"})]
+    found = resolve_items("the blue one", lines)
+    assert found.item_ids == ("a", "b") and found.ambiguous
+    assert not resolve_items("the blue bottle", lines).ambiguous
+
+
 def test_nothing_mentioned_resolves_to_nothing(order_lines: list[Candidate]) -> None:
     found = resolve_items("I want to return something", order_lines)
     assert found.item_ids == ()

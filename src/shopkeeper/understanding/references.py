@@ -169,16 +169,15 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
             return pool, False, "only item"
         return [], False, ""
     quantity = extract_quantity(text)
-    plural = quantity is not None or bool(
-        re.search(r"\b\w+s\b", text) and len(pool) > 1 and _plural_named(text, pool, candidates)
-    )
+    plural = quantity is not None or (len(pool) > 1 and _plural_named(text, pool, candidates))
     by_group: dict[str, set[str]] = {}
     for i in pool:
         by_group.setdefault(candidates[i].product_id or candidates[i].name.lower(), set()).add(
             candidates[i].item_id
         )
-    ambiguous = not plural and any(len(ids) > 1 for ids in by_group.values())
-    return pool, ambiguous, how
+    # "the t-shirt" with two shirts, or "the blue one" with a blue shirt and a blue bottle.
+    several = any(len(ids) > 1 for ids in by_group.values()) or (not named and len(by_group) > 1)
+    return pool, several and not plural, how
 
 
 def _plural_named(text: str, pool: list[int], candidates: Sequence[Candidate]) -> bool:
