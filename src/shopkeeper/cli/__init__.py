@@ -44,6 +44,13 @@ def _mount() -> None:
     app.command("chat")(chat.chat)
     app.command("ask")(chat.ask)
     app.command("run")(chat.run)
+    from shopkeeper.cli import privacy
+
+    app.add_typer(privacy.app, name="privacy")
+    app.command("audit")(privacy.audit)
+    from shopkeeper.cli import serve
+
+    app.command("serve")(serve.serve)
 
 
 def main() -> None:
