@@ -1,7 +1,7 @@
 """`shopkeeper chat`, `shopkeeper ask` and `shopkeeper run`: talk to the agent in the terminal.
 
-`run` is the quick start: it builds the demo store (and indexes its documents) on first use,
-prepares the embedded model, then opens the chat.
+`run` is the quick start: it builds the demo store (and indexes its documents) on first use, then
+serves the web chat and prints its URL (the model loads in the server); `run --terminal` chats here.
 """
 
 from __future__ import annotations
@@ -84,8 +84,15 @@ def ask(
     _show(agent, agent.start(channel="cli"), question)
 
 
-def run(db: DbOption = None, no_model: NoModel = False) -> None:
-    """Quick start: build the demo store on first use, prepare the model, and chat."""
+def run(
+    db: DbOption = None,
+    no_model: NoModel = False,
+    terminal: Annotated[
+        bool, typer.Option("--terminal", help="Chat in the terminal instead of the browser.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port of the web chat.")] = 8000,
+) -> None:
+    """Quick start: build the demo store on first use, then open the web chat (or, with --terminal, chat here)."""
     from sqlalchemy import select
 
     from shopkeeper.knowledge import index_demo_documents
@@ -99,9 +106,16 @@ def run(db: DbOption = None, no_model: NoModel = False) -> None:
         _console.print("Building the demo store (first run)...")
         build_demo(database)
     index_demo_documents(database)
+    url = database.engine.url.render_as_string(hide_password=False)
+    database.dispose()
+    if not terminal:
+        from shopkeeper.cli.serve import start
+
+        start(url, "127.0.0.1", port, load_model=not no_model)
+        return
     if not no_model:
         from shopkeeper.llm import registry
 
         _console.print("Loading the language model...")
         registry.get()
-    chat(db=database.engine.url.render_as_string(hide_password=False), no_model=no_model)
+    chat(db=url, no_model=no_model)
