@@ -34,3 +34,19 @@ def test_benchmark_on_a_small_file(
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "accuracy: 1.000"
     assert any("messages/s" in line for line in out)
+
+
+def test_bitext_sample_accuracy(classifier: IntentClassifier) -> None:
+    """A regression guard on 10 messages per Bitext intent (measured, never trained on)."""
+    from shopkeeper.understanding import BITEXT_TO_INTENT
+    from shopkeeper.understanding.classifier import classify_messages
+    from tests.conftest import BITEXT, require_shared
+
+    rows = [json.loads(line) for line in require_shared(BITEXT).read_text(encoding="utf-8").splitlines()]
+    sample: list[dict[str, str]] = []
+    for label in BITEXT_TO_INTENT:
+        sample.extend([r for r in rows if r["intent"] == label][::20][:10])
+    guesses = classify_messages([r["text"] for r in sample], classifier)
+    correct = sum(g[0].intent == BITEXT_TO_INTENT[r["intent"]] for r, g in zip(sample, guesses, strict=True))
+    assert len(sample) == 270
+    assert correct / len(sample) >= 0.88
