@@ -1,7 +1,9 @@
 """The append-only, hash-chained audit log of every write attempt.
 
-Each entry's hash covers its content and the previous entry's hash, so removing, reordering or
-editing any entry breaks the chain and `verify()` reports where. Appends happen inside the caller's
+Each entry's hash covers its fields, a digest of its arguments and result, and the previous entry's
+hash, so removing, reordering or editing any entry breaks the chain and `verify()` reports where.
+`anonymise()` erases a customer's personal data from their entries (privacy requests) while keeping
+the chain verifiable: an anonymised entry's content is no longer checked against its digest. Appends happen inside the caller's
 transaction (the write and its record commit together); callers serialise writers (see `actions`).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from shopkeeper.store.db import Database
 from shopkeeper.store.schema import AuditRow
 
-__all__ = ["GENESIS", "AuditEntry", "Verification", "append", "entries", "verify"]
+__all__ = ["GENESIS", "AuditEntry", "Verification", "anonymise", "append", "entries", "verify"]
 
 GENESIS = "0" * 64
 
@@ -59,15 +61,19 @@ def _digest(prev_hash: str, at: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _content_digest(arguments: dict[str, Any], result: dict[str, Any]) -> str:
+    body = json.dumps([arguments, result], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
 def _fields(row: AuditRow) -> dict[str, Any]:
     return {
         "actor": row.actor,
         "conversation_id": row.conversation_id,
         "request_key": row.request_key,
         "action": row.action,
-        "arguments": row.arguments,
         "outcome": row.outcome,
-        "result": row.result,
+        "content": row.content_digest,
     }
 
 
@@ -94,6 +100,7 @@ def append(
         arguments=arguments,
         outcome=outcome,
         result=result,
+        content_digest=_content_digest(arguments, result),
         prev_hash=prev,
         hash="",
     )
@@ -140,8 +147,34 @@ def verify(db: Database) -> Verification:
                 return Verification(
                     False, checked, row.id, "an entry before this one was removed or reordered"
                 )
-            if _digest(prev, _stamp(row.at), _fields(row)) != row.hash:
+            if _digest(prev, _stamp(row.at), _fields(row)) != row.hash or (
+                not row.anonymised and _content_digest(row.arguments, row.result) != row.content_digest
+            ):
                 return Verification(False, checked, row.id, "this entry was edited after it was written")
             prev = row.hash
             checked += 1
     return Verification(True, checked)
+
+
+def anonymise(s: Session, *, customer_id: str, order_ids: Sequence[str], redact: Callable[[Any], Any]) -> int:
+    """Erase personal data from the entries about a customer (by id or their orders); returns how many."""
+    keys = {customer_id, *order_ids}
+    count = 0
+    for row in s.scalars(select(AuditRow).where(AuditRow.anonymised.is_(False))):
+        args = row.arguments or {}
+        if args.get("customer_id") in keys or args.get("order_id") in keys:
+            row.arguments = {
+                k: (v if k in ("order_id", "item_ids", "new_item_ids", "reason") else redact(v))
+                for k, v in args.items()
+            }
+            row.arguments["customer_id"] = (
+                "[forgotten]" if "customer_id" in args else row.arguments.get("customer_id")
+            )
+            row.result = (
+                {"type": row.result.get("type", ""), "record": "[forgotten]"}
+                if row.outcome == "ok"
+                else {k: v for k, v in row.result.items() if k in ("code",)}
+            )
+            row.anonymised = True
+            count += 1
+    return count

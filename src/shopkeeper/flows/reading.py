@@ -63,7 +63,9 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
             need = 0.15 if specific else (0.2 if s is top else need)
         if s.confidence >= need:
             kept.append(s)
-    intents = [s.intent for s in sorted(kept, key=lambda s: -s.confidence)]
+    # Requests in the order the customer wrote them; the rest by confidence.
+    position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
+    intents = [s.intent for s in sorted(kept, key=lambda s: (position[id(s)], -s.confidence))]
     if Intent.MODIFY_PAYMENT in intents and _PRICE_DIFFERENCE.search(turn.text):
         change = _item_change_for(turn) or Intent.MODIFY_ITEMS
         intents = [change if i == Intent.MODIFY_PAYMENT else i for i in intents]

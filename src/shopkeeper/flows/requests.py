@@ -18,7 +18,21 @@ __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
 
 
 def add_tasks(turn: Turn, kinds: list[TaskKind]) -> None:
-    """Start (or queue) requests; a kind already active or queued is not added twice."""
+    """Start (or queue) requests; a kind already active or queued is not added twice.
+
+    A new request made instead of answering our question about the active one is served first; the
+    active one waits at the front of the queue with what it had gathered.
+    """
+    active = turn.state.task
+    fresh = [
+        k
+        for k in kinds
+        if (active is None or k != active.kind) and all(t.kind != k for t in turn.state.queue)
+    ]
+    if active is not None and fresh and turn.state.asked not in (None, "confirm", "anything_else"):
+        turn.state.queue.insert(0, active)
+        turn.state.task = None
+        turn.state.asked = None
     for kind in kinds:
         active = turn.state.task
         if (active is not None and active.kind == kind) or any(t.kind == kind for t in turn.state.queue):

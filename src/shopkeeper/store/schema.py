@@ -158,6 +158,10 @@ class AuditRow(Base):
     arguments: Mapped[dict[str, Any]] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(20))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The chain covers digests of arguments and result, so a customer's data can be erased later
+    # (`anonymised`) without breaking the chain; until then the digests are checked against the content.
+    content_digest: Mapped[str] = mapped_column(String(64), default="")
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
