@@ -4,8 +4,9 @@ Dataset: `benchmarks/data/knowledge_questions.jsonl`, customer questions written
 each with the (document, section) that answers it (and, for a few questions that two sections answer
 equally, the `also` alternatives). Reports recall@1, recall@5 and MRR@10 side by side for BM25 alone,
 dense alone, reciprocal rank fusion and the default hybrid (convex score fusion), the hybrid's
-sensitivity to its lexical weight, ingestion throughput in pages/s (model already loaded) and hybrid
-query latency p50/p95 (query embedding included). Exit status 1 if the hybrid does not beat both single
+sensitivity to its lexical weight, how often the answer gate answers (benchmark questions) or wrongly
+answers (`knowledge_unanswerable_dev.jsonl`, questions the documents do not cover), ingestion throughput
+in pages/s (model already loaded) and hybrid query latency p50/p95 (query embedding included). Exit status 1 if the hybrid does not beat both single
 retrievers on recall@5. Run: `.venv/bin/python benchmarks/knowledge.py [--json OUT]`.
 """
 
@@ -24,6 +25,7 @@ from shopkeeper.knowledge import KnowledgeBase, demo_docs_dir
 from shopkeeper.store.db import open_store
 
 DATA = Path(__file__).resolve().parent / "data" / "knowledge_questions.jsonl"
+UNANSWERABLE_DEV = Path(__file__).resolve().parent / "data" / "knowledge_unanswerable_dev.jsonl"
 MODES = ("bm25", "dense", "rrf", "hybrid")
 
 
@@ -84,6 +86,11 @@ def main() -> int:
             kb.search(str(q["question"]), k=5)
             latencies.append((time.perf_counter() - t) * 1000)
         results = evaluate(kb, questions)
+        grounded = sum(kb.answer(str(q["question"])).grounded for q in questions) / len(questions)
+        dev = [
+            json.loads(line)["question"] for line in UNANSWERABLE_DEV.read_text().splitlines() if line.strip()
+        ]
+        invented = sum(kb.answer(q).grounded for q in dev) / len(dev)
         sweep = {w: evaluate(kb, questions, ("hybrid",), w)["hybrid"] for w in (0.1, 0.2, 0.3, 0.4, 0.5)}
         db.dispose()
     cuts = statistics.quantiles(latencies, n=20)
@@ -97,6 +104,8 @@ def main() -> int:
         "query_ms_p50": statistics.median(latencies),
         "query_ms_p95": cuts[18],
         "retrieval": results,
+        "answer_grounded_rate_answerable": grounded,
+        "answer_grounded_rate_unanswerable_dev": invented,
         "hybrid_lexical_weight_sweep": {str(w): r for w, r in sweep.items()},
     }
     print(f"{len(questions)} questions over {len(added)} documents ({pages} pages, {chunks} chunks)")
@@ -105,6 +114,10 @@ def main() -> int:
         r = results[mode]
         print(f"{mode:<10}{r['recall@1']:>10.3f}{r['recall@5']:>10.3f}{r['mrr@10']:>10.3f}")
     print("hybrid by lexical weight: " + ", ".join(f"{w}: R@5 {r['recall@5']:.3f}" for w, r in sweep.items()))
+    print(
+        f"answer gate: answers {grounded:.1%} of the benchmark questions, "
+        f"{invented:.1%} of {len(dev)} unanswerable dev questions (the rest: 'I don't know', offer a human)"
+    )
     print(f"ingestion: {pages / ingest_s:.2f} pages/s ({chunks / ingest_s:.1f} chunks/s, {ingest_s:.2f} s)")
     print(
         f"query latency (hybrid, k=5): p50 {report['query_ms_p50']:.1f} ms, "
