@@ -9,6 +9,7 @@ so a restarted process continues the conversation. This module knows nothing abo
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +30,12 @@ from shopkeeper.store.db import Database
 from shopkeeper.understanding import Intent, OrderCandidate, Understanding, UnderstandingContext, understand
 
 __all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
+
+_log = logging.getLogger(__name__)
+_SORRY = (
+    "Sorry, something went wrong on my side while handling that. Nothing was changed. "
+    "Could you say it again, or ask for a person if you'd prefer?"
+)
 
 MAX_MESSAGE_CHARS = 4000
 POLICY = {
@@ -106,7 +113,13 @@ class Agent:
             turn = Turn(
                 self.db, conversation_id, state, text, self._understand(text, state), reread=self._understand
             )
-            summary = self._run(turn)
+            before = state.model_copy(deep=True)
+            try:
+                summary = self._run(turn)
+            except Exception:  # a bug must cost the customer one apology, never the conversation
+                _log.exception("turn failed in conversation %s", conversation_id)
+                state, summary = before, None
+                turn.parts, turn.events = [_SORRY], []
             reply = turn.reply
             events = [TextEvent(text=reply), *turn.events]
             if summary:
@@ -137,9 +150,10 @@ class Agent:
             return info.summary_for_human(turn, "identity could not be verified")
         if any(i in HANDOFF for i in intents):
             return info.hand_off(turn, "the customer asked for a person")
-        if state.proposal is not None and requests.answer_proposal(turn):
+        kinds = [TASKS[i] for i in intents if i in TASKS]
+        if state.proposal is not None and requests.answer_proposal(turn, kinds):
             return None
-        requests.add_tasks(turn, [TASKS[i] for i in intents if i in TASKS])
+        requests.add_tasks(turn, kinds)
         for intent in intents:
             if intent in POLICY:
                 info.answer_policy(turn, self.kb)

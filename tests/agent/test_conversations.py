@@ -164,3 +164,20 @@ def test_bad_messages_are_refused(agent: Agent) -> None:
 def test_policy_questions_are_answered_with_citations(agent: Agent, question: str, fact: str) -> None:
     reply = agent.reply(agent.start(), question)
     assert events_of(reply, "citation") and fact in reply.text, reply.text
+
+
+def test_a_failing_turn_apologises_and_keeps_the_conversation(agent: Agent, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shopkeeper.flows import requests
+
+    cid = agent.start()
+    agent.reply(cid, "I want to cancel an order")
+
+    def broken(turn: object) -> None:
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(requests, "advance", broken)
+    reply = agent.reply(cid, "hello?")
+    assert "Nothing was changed" in reply.text and "Traceback" not in reply.text
+    monkeypatch.undo()
+    again = agent.reply(cid, "I want to cancel an order")
+    assert events_of(again, "question")[0].slot == "identity"  # type: ignore[attr-defined]

@@ -65,10 +65,13 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
             kept.append(s)
     # Requests in the order the customer wrote them; the rest by confidence.
     position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
-    intents = [s.intent for s in sorted(kept, key=lambda s: (position[id(s)], -s.confidence))]
-    if Intent.MODIFY_PAYMENT in intents and _PRICE_DIFFERENCE.search(turn.text):
-        change = _item_change_for(turn) or Intent.MODIFY_ITEMS
-        intents = [change if i == Intent.MODIFY_PAYMENT else i for i in intents]
+    # "Use my Visa for the price difference" belongs to an item change, not a payment change.
+    ordered = sorted(kept, key=lambda s: (position[id(s)], -s.confidence))
+    change = _item_change_for(turn) or Intent.MODIFY_ITEMS
+    intents = [
+        change if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") else s.intent
+        for s in ordered
+    ]
     if not any(i in TASKS for i in intents) and (implied := _item_change_for(turn)) is not None:
         intents.insert(0, implied)
     asked, state = turn.state.asked, turn.state

@@ -48,11 +48,21 @@ def next_task(turn: Turn) -> None:
     turn.state.task = turn.state.queue.pop(0) if turn.state.queue else None
 
 
-def answer_proposal(turn: Turn) -> bool:
-    """Handle the reply to a pending proposal. True when the turn is fully handled here."""
+def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
+    """Handle the reply to a pending proposal. True when the turn is fully handled here.
+
+    A "no" that comes with a different request sets the proposal aside: the new request is served
+    first and the proposed one is offered again afterwards.
+    """
     proposal, state = turn.state.proposal, turn.state
     assert proposal is not None
     confirmation = turn.u.entities.confirmation
+    active = state.task
+    if confirmation != "yes" and active is not None and any(k != active.kind for k in new_kinds):
+        state.proposal = None
+        state.queue.insert(0, active)
+        state.task = None
+        return False
     corrected = _apply_corrections(turn)
     if confirmation == "yes" and not corrected:
         state.proposal = None

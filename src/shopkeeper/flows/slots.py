@@ -37,6 +37,9 @@ ELIGIBLE_STATUS = {
     "exchange": "delivered",
 }
 _METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
+_SAME = re.compile(
+    r"\b(the )?same (one|item|variant|version|model|thing)\b|\bidentical\b|\bkeep (it|that one) as is\b", re.I
+)
 _ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
 
 
@@ -70,7 +73,7 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
     owned = [o for o in (turn.order(oid) for oid in mentioned) if o is not None]
     if owned:
         fitting = [o for o in owned if wanted is None or o.status == wanted]
-        task.order_id = (fitting or owned)[0].id
+        _set_order(task, (fitting or owned)[0].id)
         return
     if mentioned and not quiet:
         turn.say(f"I couldn't find order {mentioned[0]} on your account.")
@@ -87,7 +90,14 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         return
     eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
     if len(eligible) == 1 and (wanted is not None or len(turn.orders) == 1):
-        task.order_id = eligible[0].id
+        _set_order(task, eligible[0].id)
+
+
+def _set_order(task: Task, order_id: str) -> None:
+    """Point the request at an order; details chosen for another order no longer apply."""
+    if task.order_id not in (None, order_id):
+        task.item_ids, task.new_item_ids, task.payment_method_id = [], [], None
+    task.order_id = order_id
 
 
 def ask_order(turn: Turn, task: Task) -> None:
@@ -151,9 +161,14 @@ def fill_new_items(turn: Turn, task: Task, order: Order) -> None:
     """For each chosen item still without a replacement, find the variant the message asks for."""
     names = [line.name for line in order.lines if line.item_id in task.item_ids]
     for index, item_id in enumerate(task.item_ids):
-        line = next(line for line in order.lines if line.item_id == item_id)
+        line = next((line for line in order.lines if line.item_id == item_id), None)
+        if line is None or task.new_item_ids[index] is not None:
+            continue
         product = turn.product(line.product_id)
         text = _segment(turn.text, line.name, names)
+        if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:
+            task.new_item_ids[index] = item_id  # an identical replacement
+            continue
         ids = _METHOD_ID.sub("", text)
         direct = [v for v in product.variants if v.item_id in ids.split() or v.item_id in text]
         if direct and direct[0].item_id != item_id:
