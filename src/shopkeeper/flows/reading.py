@@ -78,11 +78,12 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
     if asked and (state.task is not None or state.proposal is not None):
         active = state.task.kind if state.task else None
         confident = {s.intent for s in kept if s.confidence >= 0.8}
+        names_order = bool(u.entities.order_ids)
         intents = [
             i
             for i in intents
             if i in HANDOFF
-            or (i in TASKS and TASKS[i] != active and (i in confident or specific) and asked != "order_id")
+            or (i in TASKS and TASKS[i] != active and (i in confident or names_order) and asked != "order_id")
             or (i in policy_intents and "?" in turn.text)
         ]
     seen: list[Intent] = []

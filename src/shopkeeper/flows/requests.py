@@ -94,14 +94,8 @@ def _apply_corrections(turn: Turn) -> bool:
     before = task.model_copy(deep=True)
     order = turn.order(task.order_id)
     if order is not None:
-        renamed = task.kind in ("return", "exchange", "modify_items") and slots.fill_items(
-            turn, task, order, replace=True
-        )
-        if renamed and before.item_ids and set(task.item_ids) == set(before.item_ids):
-            task.item_ids, task.new_item_ids = (
-                before.item_ids,
-                before.new_item_ids,
-            )  # same items: keep choices
+        if task.kind in ("return", "exchange", "modify_items"):
+            slots.fill_items(turn, task, order, replace=True)  # same items: choices are kept
         if task.kind in ("exchange", "modify_items"):
             slots.fill_new_items(turn, task, order)
         if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
@@ -144,6 +138,8 @@ def _read_hint(turn: Turn, task: Task) -> None:
     order = turn.order(task.order_id)
     if order is None or not status_refusal(order, task.kind):
         return
+    if (part := slots.segment_for_order(hint, order.id)) != hint:
+        earlier = turn.about(part)
     if task.kind in ("return", "exchange", "modify_items"):
         slots.fill_items(earlier, task, order)
     if task.kind in ("exchange", "modify_items") and task.item_ids:
@@ -171,6 +167,8 @@ def _step(turn: Turn, task: Task) -> bool:
     order = turn.order(task.order_id)
     assert order is not None
     turn.state.last_order_id = order.id
+    if (part := slots.segment_for_order(turn.text, order.id)) != turn.text:
+        turn = turn.about(part)  # the message covers several orders: read only what concerns this one
     if task.kind == "order_status":
         _tell_status(turn, order.id)
         next_task(turn)
@@ -180,7 +178,7 @@ def _step(turn: Turn, task: Task) -> bool:
         next_task(turn)
         return False
     if task.kind in ("return", "exchange", "modify_items"):
-        slots.fill_items(turn, task, order)
+        slots.fill_items(turn, task, order, replace=turn.state.asked in ("items", "new_items"))
         if not task.item_ids:
             slots.ask_items(turn, task, order)
             return True

@@ -115,8 +115,24 @@ def ask_order(turn: Turn, task: Task) -> None:
 # ---- items -------------------------------------------------------------------------------
 
 
+def segment_for_order(text: str, order_id: str) -> str:
+    """The part of a message about one order, when it talks about several (from its id to the next)."""
+    digits = order_id.lstrip("#W")
+    spots = sorted({m.start(): m.group(1) for m in re.finditer(r"#?W ?(\d{7})", text)}.items())
+    if len({d for _, d in spots}) < 2:
+        return text
+    for i, (start, found) in enumerate(spots):
+        if found == digits:
+            end = next((p for p, d in spots[i + 1 :] if d != digits), len(text))
+            return text[start:end]
+    return text
+
+
 def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -> bool:
-    """Set the items of `order` the message points at; True if it named any."""
+    """Set the items of `order` the message points at; True if it named any.
+
+    With `replace`, named items replace the chosen ones (choices for the same items are kept).
+    """
     ctx = UnderstandingContext(
         items=line_candidates(order), product_names=tuple(line.name for line in order.lines)
     )
@@ -124,8 +140,8 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -
     if resolved is None or resolved.ambiguous:
         return False
     ids = [i for i in resolved.item_ids if order.line_count(i) > 0]
-    if not ids or (task.item_ids and not replace):
-        return False
+    if not ids or (task.item_ids and not replace) or sorted(ids) == sorted(task.item_ids):
+        return bool(ids)
     task.item_ids = ids
     task.new_item_ids = [None] * len(ids)
     return True
