@@ -12,8 +12,19 @@
   const GREETING = "Hello, I'm the store assistant. How can I help you?";
   let conversation = null;
   let busy = false;
+  // Storage may be denied (a third-party iframe under strict privacy settings): then nothing persists.
+  const store = {
+    get() { try { return sessionStorage.getItem(KEY); } catch (_) { return null; } },
+    set(value) { try { sessionStorage.setItem(KEY, value); } catch (_) { /* not persisted */ } },
+  };
 
-  if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
+  if (new URLSearchParams(location.search).has("embed")) {
+    document.body.classList.add("embed");
+    // Escape inside the widget's frame closes the widget (the page that embeds it listens).
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && window.parent !== window) window.parent.postMessage("shopkeeper:close", "*");
+    });
+  }
 
   const url = (path) => new URL(path.replace(/^\//, ""), base).toString();
   const requestId = () =>
@@ -176,7 +187,7 @@
 
   async function start(fresh) {
     log.textContent = "";
-    conversation = fresh ? null : sessionStorage.getItem(KEY);
+    conversation = fresh ? null : store.get();
     if (conversation) {
       const response = await fetch(url(`api/conversations/${conversation}`));
       if (response.ok) {
@@ -203,7 +214,7 @@
       return;
     }
     conversation = (await response.json()).id;
-    sessionStorage.setItem(KEY, conversation);
+    store.set(conversation);
     bubble("assistant", GREETING);
   }
 

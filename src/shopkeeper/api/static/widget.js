@@ -24,6 +24,7 @@
 
   const button = document.createElement("button");
   button.type = "button";
+  button.id = "shopkeeper-widget-button";
   button.textContent = label;
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", panel.id);
@@ -49,6 +50,9 @@
   button.addEventListener("click", () => toggle(panel.hidden));
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !panel.hidden) toggle(false);
+  });
+  window.addEventListener("message", (event) => {
+    if (frame && event.source === frame.contentWindow && event.data === "shopkeeper:close") toggle(false);
   });
 
   root.append(panel, button);
