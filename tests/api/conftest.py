@@ -70,9 +70,9 @@ class Server:
             time.sleep(0.3)
         raise AssertionError(f"the server was not ready after {START_TIMEOUT_S}s:\n{self.log()}")
 
-    def log(self) -> str:
+    def log(self, tail: int = 4000) -> str:
         self._log.flush()
-        return self.log_path.read_text(errors="replace")[-4000:]
+        return self.log_path.read_text(errors="replace")[-tail:]
 
     def stop(self) -> None:
         self.client.close()
