@@ -128,6 +128,22 @@ def segment_for_order(text: str, order_id: str) -> str:
     return text
 
 
+def _named_items(text: str, order: Order) -> list[str]:
+    """Items named by product name, in the order named, when each name fits one line of the order.
+
+    Option words after a name may describe the wanted variant, so they don't pick lines here; a
+    name shared by several lines is left to the reference resolver.
+    """
+    low = text.lower()
+    by_name: dict[str, list[str]] = {}
+    for line in order.lines:
+        by_name.setdefault(line.name.lower(), []).append(line.item_id)
+    found = sorted((low.find(name), ids) for name, ids in by_name.items() if name in low)
+    if not found or any(len(ids) > 1 for _, ids in found):
+        return []
+    return [ids[0] for _, ids in found]
+
+
 def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -> bool:
     """Set the items of `order` the message points at; True if it named any.
 
@@ -136,10 +152,12 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -
     ctx = UnderstandingContext(
         items=line_candidates(order), product_names=tuple(line.name for line in order.lines)
     )
-    resolved = understand(turn.text, ctx).items
-    if resolved is None or resolved.ambiguous:
-        return False
-    ids = [i for i in resolved.item_ids if order.line_count(i) > 0]
+    ids = _named_items(turn.text, order)
+    if not ids:
+        resolved = understand(turn.text, ctx).items
+        if resolved is None or resolved.ambiguous:
+            return False
+        ids = [i for i in resolved.item_ids if order.line_count(i) > 0]
     if not ids or (task.item_ids and not replace) or sorted(ids) == sorted(task.item_ids):
         return bool(ids)
     task.item_ids = ids
@@ -160,28 +178,32 @@ def ask_items(turn: Turn, task: Task, order: Order) -> None:
 # ---- new variants ------------------------------------------------------------------------
 
 
-def _segment(text: str, name: str, names: list[str]) -> str:
-    """The part of the message about `name` when it mentions several products."""
+def _segment(text: str, name: str, names: list[str], asked_about: bool) -> str:
+    """The part of the message about `name`: from its mention to the next product's. A message that
+    names none of the products is about the one we asked about, and about no other."""
     low = text.lower()
     spots = sorted((low.find(n.lower()), n) for n in set(names) if n.lower() in low)
-    if len(spots) < 2:
-        return text
+    if not spots:
+        return text if asked_about else ""
     for i, (pos, n) in enumerate(spots):
         if n == name:
             end = spots[i + 1][0] if i + 1 < len(spots) else len(text)
             return text[pos:end]
-    return text
+    return ""
 
 
 def fill_new_items(turn: Turn, task: Task, order: Order) -> None:
     """For each chosen item still without a replacement, find the variant the message asks for."""
     names = [line.name for line in order.lines if line.item_id in task.item_ids]
+    first_open = next((i for i, new in enumerate(task.new_item_ids) if new is None), None)
     for index, item_id in enumerate(task.item_ids):
         line = next((line for line in order.lines if line.item_id == item_id), None)
         if line is None or task.new_item_ids[index] is not None:
             continue
         product = turn.product(line.product_id)
-        text = _segment(turn.text, line.name, names)
+        text = _segment(turn.text, line.name, names, asked_about=index == first_open)
+        if not text:
+            continue
         if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:
             task.new_item_ids[index] = item_id  # an identical replacement
             continue
@@ -326,11 +348,37 @@ def ask_reason(turn: Turn) -> None:
     )
 
 
+_UNIT = re.compile(r"^(apt|apartment|suite|ste|unit|floor|fl|room|#)\b", re.I)
+_STATE_ZIP = re.compile(r"^([A-Za-z .]+?)\s+(\d{5}(?:-\d{4})?)$")
+
+
+def _comma_address(text: str) -> dict[str, str]:
+    """'580 Broadway, Suite 162, Denver, CO 80265, USA' when the address extractor found too little."""
+    parts = [p.strip(" .") for p in text.split(",") if p.strip(" .")]
+    if len(parts) < 3 or not re.match(r"^\d+\s+\S", parts[0]):
+        return {}
+    out = {"address1": parts[0], "address2": ""}
+    rest = parts[1:]
+    if rest and _UNIT.match(rest[0]):
+        out["address2"], rest = rest[0], rest[1:]
+    if rest and rest[-1].isalpha() and len(rest) >= 3:
+        out["country"], rest = rest[-1], rest[:-1]
+    if len(rest) >= 2 and (m := _STATE_ZIP.match(rest[-1])):
+        out["city"], out["state"], out["zip"] = rest[-2], m.group(1).strip(), m.group(2)
+    elif len(rest) >= 3 and re.fullmatch(r"\d{5}(-\d{4})?", rest[-1]):
+        out["city"], out["state"], out["zip"] = rest[-3], rest[-2], rest[-1]
+    else:
+        return {}
+    return out
+
+
 def fill_address(turn: Turn, task: Task) -> None:
     mention = turn.u.entities.address
-    if mention is None:
+    found = {k: v for k, v in mention.model_dump().items() if v} if mention is not None else {}
+    if not address_complete(found) and (lenient := _comma_address(turn.text)):
+        found = lenient
+    if not found:
         return
-    found = {k: v for k, v in mention.model_dump().items() if v}
     merged = {**(task.address or {}), **found}
     merged.setdefault("country", "USA")
     task.address = merged
