@@ -8,6 +8,7 @@ server's log, shown when start-up fails.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -52,6 +53,7 @@ class Server:
             cli("serve", "--db", f"sqlite:///{db_path}", "--port", str(self.port), "--no-model", *extra),
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, "SHOPKEEPER_DATA_DIR": str(db_path.parent / "data")},  # keys, added documents
         )
         self.client = httpx.Client(base_url=self.url, timeout=120)
         self.db = open_store(f"sqlite:///{db_path}", migrate=False)

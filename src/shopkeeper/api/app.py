@@ -20,8 +20,9 @@ from fastapi.staticfiles import StaticFiles
 
 from shopkeeper.api import errors
 from shopkeeper.api.deps import AppState, BodyLimit
+from shopkeeper.api.keys import KeyStore
 from shopkeeper.api.metrics import Metrics
-from shopkeeper.api.routes import conversations, health, openai, web
+from shopkeeper.api.routes import admin, conversations, health, openai, web
 from shopkeeper.api.settings import ServeSettings
 
 __all__ = ["create_app"]
@@ -69,6 +70,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             kb=kb,
             agent=Agent(db, kb=kb),
             metrics=Metrics(),
+            keys=KeyStore(settings.admin_keys_path()),
             model_status="loading" if settings.load_model else "disabled",
         )
         app.state.shopkeeper = state
@@ -87,6 +89,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     errors.install(app)
     app.include_router(conversations.router)
     app.include_router(openai.router)
+    app.include_router(admin.router)
     app.include_router(health.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=str(web.STATIC)), name="static")

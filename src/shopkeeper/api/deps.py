@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from shopkeeper.agent import Agent
+from shopkeeper.api.keys import KeyStore
 from shopkeeper.api.metrics import Metrics
 from shopkeeper.api.settings import ServeSettings
 from shopkeeper.knowledge import KnowledgeBase
@@ -37,6 +38,7 @@ class AppState:
     kb: KnowledgeBase
     agent: Agent
     metrics: Metrics
+    keys: KeyStore
     model_status: str = "disabled"  # disabled | loading | ready | failed
     warm: threading.Event = field(default_factory=threading.Event)
     _windows: dict[str, tuple[int, int]] = field(default_factory=dict)

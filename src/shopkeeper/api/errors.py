@@ -29,6 +29,9 @@ log = logging.getLogger("shopkeeper.api")
 _ACTION_STATUS = {
     "conversation_not_found": 404,
     "model_not_found": 404,
+    "customer_not_found": 404,
+    "order_not_found": 404,
+    "document_not_found": 404,
     "conversation_busy": 409,
     "empty_message": 422,
     "message_too_long": 422,

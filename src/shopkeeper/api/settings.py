@@ -9,6 +9,7 @@ load a language model, CORS origins, the request-size limit and the per-client r
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -31,6 +32,10 @@ class ServeSettings(BaseModel):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     rate_limit_per_minute: int = 0  # per client address; 0 = no limit
     warm_up: bool = True  # load the understanding and embedding models before /readyz says ready
+    admin_keys: Path | None = None  # hashed admin API keys; default <data dir>/admin_keys.json
+
+    def admin_keys_path(self) -> Path:
+        return self.admin_keys or self.store.data_dir / "admin_keys.json"
 
     @field_validator("max_body_bytes")
     @classmethod

@@ -51,6 +51,9 @@ def _mount() -> None:
     from shopkeeper.cli import serve
 
     app.command("serve")(serve.serve)
+    from shopkeeper.cli import admin
+
+    app.add_typer(admin.app, name="admin")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ prints in its one translation place. `start(...)` is shared with `shopkeeper run
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +26,7 @@ def start(
     cors_origins: tuple[str, ...] = (),
     max_body_bytes: int | None = None,
     rate_limit: int = 0,
+    admin_keys: Path | None = None,
     announce: bool = True,
 ) -> None:
     import uvicorn
@@ -42,6 +44,7 @@ def start(
             cors_origins=cors_origins,
             max_body_bytes=max_body_bytes or DEFAULT_MAX_BODY_BYTES,
             rate_limit_per_minute=rate_limit,
+            admin_keys=admin_keys,
         )
     except ValidationError as exc:
         problem = "; ".join(str(e["msg"]) for e in exc.errors())
@@ -74,6 +77,10 @@ def serve(
     rate_limit: Annotated[
         int, typer.Option(help="Messages per minute per client address (0: no limit).")
     ] = 0,
+    admin_keys: Annotated[
+        Path | None,
+        typer.Option("--admin-keys", help="Admin API key file (default: admin_keys.json in the data dir)."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API, the OpenAI-compatible endpoint and the web chat."""
     start(
@@ -84,4 +91,5 @@ def serve(
         cors_origins=tuple(cors_origin or ()),
         max_body_bytes=max_body_bytes,
         rate_limit=rate_limit,
+        admin_keys=admin_keys,
     )
