@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -175,3 +176,23 @@ def test_unknown_route_and_method(server: Server) -> None:
     assert server.client.get("/api/nothing-here").status_code == 404
     response = server.client.delete("/api/conversations")
     assert response.status_code == 405 and response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_concurrent_retries_with_one_request_id_run_once(server: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cid = server.conversation()
+
+    def post(_: int) -> int:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            body = {"text": "Which payment methods do you accept?", "request_id": "same"}
+            return client.post(f"/api/conversations/{cid}/messages", json=body).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(post, range(4)))
+    assert all(s in (200, 409) for s in statuses) and 200 in statuses, statuses
+    with server.db.session() as s:
+        asked = list(
+            s.scalars(select(TurnRow.seq).where(TurnRow.conversation_id == cid, TurnRow.role == "customer"))
+        )
+    assert len(asked) == 1

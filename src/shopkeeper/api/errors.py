@@ -4,6 +4,7 @@ Every error body has one shape, also what OpenAI clients expect: `{"error": {"co
 - `ActionError` (customer-safe by contract): its code and message; status from the code (404, 409, 422).
 - Request validation (malformed JSON, wrong fields, too long): 422 with the first problem in words.
 - HTTP errors raised by routes or the body-size guard (404, 405, 413, 429): their status and detail.
+- A write that conflicts with a concurrent one (a retry racing its first attempt): 409.
 - Database unreachable: 503, "try again shortly". Configuration or model failures: 503.
 - Anything else: 500 with a generic message; the traceback goes to the server log, never to the client.
 The SSE stream uses the same `translate` for an error after the response has started.
@@ -17,7 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shopkeeper.errors import ActionError, ConfigError, ModelError
@@ -82,6 +83,9 @@ def translate(exc: Exception) -> tuple[int, dict[str, Any]]:
         if exc.status_code == 400 and "parsing the body" in detail:  # FastAPI's words for undecodable bytes
             detail = "The request body is not valid JSON text (UTF-8 expected)."
         return exc.status_code, error_body(code, detail)
+    if isinstance(exc, IntegrityError):  # e.g. a retry racing its first attempt (same request_id)
+        log.warning("conflicting write: %s", exc.orig)
+        return 409, error_body("conflict", "This request conflicts with one being processed; please retry.")
     if isinstance(exc, OperationalError):
         log.error("database error: %s", exc.orig)
         return 503, error_body(
@@ -113,7 +117,13 @@ def install(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None) if isinstance(exc, StarletteHTTPException) else None
         return JSONResponse(body, status_code=status, headers=headers)
 
-    for kind in (ActionError, RequestValidationError, StarletteHTTPException, OperationalError):
+    for kind in (
+        ActionError,
+        RequestValidationError,
+        StarletteHTTPException,
+        IntegrityError,
+        OperationalError,
+    ):
         app.add_exception_handler(kind, handle)
     app.add_exception_handler(ConfigError, handle)
     app.add_exception_handler(ModelError, handle)
