@@ -61,7 +61,7 @@ def status_refusal(order: Order, kind: str) -> policy.Decision:
 
 def _refuse(turn: Turn, decision: policy.Decision) -> None:
     turn.say(decision.reason)
-    turn.state.task = None
+    turn.next_task()
 
 
 def propose_task(turn: Turn, task: Task) -> None:

@@ -67,7 +67,9 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
     position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
     # "Use my Visa for the price difference" belongs to an item change, not a payment change.
     ordered = sorted(kept, key=lambda s: (position[id(s)], -s.confidence))
-    change = _item_change_for(turn) or Intent.MODIFY_ITEMS
+    change = _item_change_for(turn) or (
+        Intent.EXCHANGE_ITEMS if re.search(r"\bexchang", turn.text, re.I) else Intent.MODIFY_ITEMS
+    )
     intents = [
         change if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") else s.intent
         for s in ordered

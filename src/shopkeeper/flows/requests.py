@@ -38,14 +38,14 @@ def add_tasks(turn: Turn, kinds: list[TaskKind]) -> None:
         if (active is not None and active.kind == kind) or any(t.kind == kind for t in turn.state.queue):
             continue
         if active is None:
-            turn.state.task = Task(kind=kind)
+            turn.state.task = Task(kind=kind, hint=turn.text)
         else:
             turn.state.queue.append(Task(kind=kind, hint=turn.text))
         turn.state.requests.append(kind.replace("_", " "))
 
 
 def next_task(turn: Turn) -> None:
-    turn.state.task = turn.state.queue.pop(0) if turn.state.queue else None
+    turn.next_task()
 
 
 def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
@@ -169,6 +169,8 @@ def _step(turn: Turn, task: Task) -> bool:
     turn.state.last_order_id = order.id
     if (part := slots.segment_for_order(turn.text, order.id)) != turn.text:
         turn = turn.about(part)  # the message covers several orders: read only what concerns this one
+    if task.kind in ("modify_items", "exchange") and order.status in ("pending", "delivered"):
+        task.kind = "modify_items" if order.status == "pending" else "exchange"  # "change an item" either way
     if task.kind == "order_status":
         _tell_status(turn, order.id)
         next_task(turn)

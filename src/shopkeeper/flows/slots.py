@@ -106,7 +106,7 @@ def ask_order(turn: Turn, task: Task) -> None:
     listed = eligible or turn.orders
     if not turn.orders:
         turn.say("I don't see any orders on your account.")
-        turn.state.task = None
+        turn.next_task()
         return
     lines = "; ".join(f"{o.id} ({o.status}: {', '.join(line.name for line in o.lines)})" for o in listed[:8])
     turn.ask(f"Which order is it about? Your orders: {lines}.", "order_id", [o.id for o in listed[:8]])
@@ -315,7 +315,7 @@ def ask_payment(turn: Turn, task: Task, order: Order) -> None:
     allowed = allowed_methods(turn, task, order)
     if not allowed:
         turn.say("There's no other payment method on your account to switch to.")
-        turn.state.task = None
+        turn.next_task()
         return
     names = [m.describe() for m in allowed]
     question = {

@@ -61,6 +61,10 @@ class Turn:
         with self.db.session() as s:
             return repository.get_product(s, product_id)
 
+    def next_task(self) -> None:
+        """The active request is finished or dropped: the next queued one becomes active."""
+        self.state.task = self.state.queue.pop(0) if self.state.queue else None
+
     def refresh(self) -> None:
         """Forget cached facts after a write."""
         self.__dict__.pop("customer", None)
