@@ -65,3 +65,49 @@ def test_serve_rejects_an_unreachable_database_with_the_fix() -> None:
     result = _serve("--db", "postgresql://nobody@127.0.0.1:1/none", "--port", str(free_port()), "--no-model")
     assert result.returncode == 2
     assert "Cannot open the database" in result.stderr and "Fix:" in result.stderr
+
+
+def test_serve_rejects_a_port_in_use(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _serve("--db", f"sqlite:///{tmp_path / 's.db'}", "--port", str(port), "--no-model")
+    assert result.returncode == 2
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def test_run_serves_the_web_chat_on_the_demo_store_and_prints_its_url(demo_db: Path, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import time
+
+    import httpx
+
+    shutil.copyfile(demo_db, tmp_path / "demo.db")
+    port = free_port()
+    env = {**os.environ, "SHOPKEEPER_DATA_DIR": str(tmp_path)}
+    out = (tmp_path / "run.log").open("wb")
+    process = subprocess.Popen(
+        cli("run", "--db", f"sqlite:///{tmp_path / 'demo.db'}", "--port", str(port), "--no-model"),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200
+        out.flush()
+        assert f"http://127.0.0.1:{port}/" in (tmp_path / "run.log").read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        out.close()
