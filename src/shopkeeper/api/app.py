@@ -46,7 +46,13 @@ def _warm_up(state: AppState) -> None:
         try:
             from shopkeeper.llm import registry
 
-            state.agent.llm = registry.get(settings=state.settings.store)
+            backend = registry.get(settings=state.settings.store)
+            # The embedded backend loads its weights on first use; load them now so that /readyz
+            # means "loaded" (`load` is not part of the backend interface: remote backends have none).
+            load = getattr(backend, "load", None)
+            if callable(load):
+                load()
+            state.agent.llm = backend
             state.model_status = "ready"
         except Exception:
             log.exception("the language model did not load; replies use templates")
