@@ -88,3 +88,40 @@ def test_a_conversation_moves_between_servers_and_survives_a_kill(pair: tuple[Pg
     assert writes == ["cancel_order"]
     transcript = b.client.get(f"/api/conversations/{cid}").json()
     assert [t["role"] for t in transcript["turns"]].count("customer") == 3
+
+
+def _allow_connections(pg_url: str, allow: bool) -> None:
+    import psycopg
+
+    from tests.conftest import PG_ADMIN_URL
+
+    name = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}')
+        if not allow:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+
+
+def test_database_going_away_is_a_clear_503_and_the_server_recovers(
+    pg_url: str, pair: tuple[PgServer, PgServer]
+) -> None:
+    _, b = pair
+    cid = b.conversation()
+    _allow_connections(pg_url, False)
+    try:
+        response = b.client.post(f"/api/conversations/{cid}/messages", json={"text": "hello"})
+        assert response.status_code == 503, response.text
+        assert response.json()["error"] == {
+            "code": "store_unavailable",
+            "message": "The store is unavailable right now; please try again shortly.",
+            "type": "server_error",
+        }
+        ready = b.client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["checks"]["database"].startswith("unreachable")
+    finally:
+        _allow_connections(pg_url, True)
+    assert b.say(cid, "hello")["reply"]
+    assert b.client.get("/readyz").status_code == 200
