@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from shopkeeper.errors import ActionError
 from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
@@ -95,11 +95,13 @@ class Agent:
         started = time.perf_counter()
         text = _check_message(text)
         if request_id and (stored := self.sessions.find_reply(conversation_id, request_id)) is not None:
-            from pydantic import TypeAdapter
-
             yield from TypeAdapter(list[Event]).validate_python(stored.events)
             return
         with self.sessions.lease(conversation_id):
+            if request_id and (stored := self.sessions.find_reply(conversation_id, request_id)) is not None:
+                # answered while this retry waited for the conversation
+                yield from TypeAdapter(list[Event]).validate_python(stored.events)
+                return
             row = self.sessions.load(conversation_id)
             state = State.model_validate(row.state or {})
             self.sessions.append(conversation_id, "customer", text, request_id=request_id)
@@ -145,15 +147,16 @@ class Agent:
             turn.say("A member of our support team will reply here shortly.")
             return None
         identity.collect_identity(turn)
-        intents = read_intents(turn, POLICY)
+        reading = read_intents(turn, POLICY)
+        intents = [i for i, _ in reading]
         if state.handoff:
             return info.summary_for_human(turn, "identity could not be verified")
         if any(i in HANDOFF for i in intents):
             return info.hand_off(turn, "the customer asked for a person")
-        kinds = [TASKS[i] for i in intents if i in TASKS]
-        if state.proposal is not None and requests.answer_proposal(turn, kinds):
+        asked_for = [(TASKS[i], part) for i, part in reading if i in TASKS]
+        if state.proposal is not None and requests.answer_proposal(turn, [k for k, _ in asked_for]):
             return None
-        requests.add_tasks(turn, kinds)
+        requests.add_tasks(turn, asked_for)
         for intent in intents:
             if intent in POLICY:
                 info.answer_policy(turn, self.kb)

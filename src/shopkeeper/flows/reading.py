@@ -51,8 +51,21 @@ def _item_change_for(turn: Turn) -> Intent | None:
     return None
 
 
-def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
-    """The intents this turn acts on, most confident first."""
+def _parts(text: str, starts: list[int]) -> list[str]:
+    """Each request's part of the message: from where it starts to where the next request starts."""
+    known = sorted({p for p in starts if p >= 0})
+    out = []
+    for p in starts:
+        if p < 0:
+            out.append(text)
+            continue
+        end = next((q for q in known if q > p), len(text))
+        out.append(text[p:end].strip())
+    return out
+
+
+def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, str]]:
+    """The intents this turn acts on, requests in the order written, each with its part of the message."""
     u = turn.u
     specific = bool(u.entities.order_ids or u.entities.products)
     top = u.intents[0] if u.intents else None
@@ -65,8 +78,8 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
             kept.append(s)
     # Requests in the order the customer wrote them; the rest by confidence.
     position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
-    # "Use my Visa for the price difference" belongs to an item change, not a payment change.
     ordered = sorted(kept, key=lambda s: (position[id(s)], -s.confidence))
+    # "Use my Visa for the price difference" belongs to an item change, not a payment change.
     change = _item_change_for(turn) or (
         Intent.EXCHANGE_ITEMS if re.search(r"\bexchang", turn.text, re.I) else Intent.MODIFY_ITEMS
     )
@@ -74,22 +87,42 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[Intent]:
         change if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") else s.intent
         for s in ordered
     ]
-    if not any(i in TASKS for i in intents) and (implied := _item_change_for(turn)) is not None:
-        intents.insert(0, implied)
+    starts = [position[id(s)] if position[id(s)] < 10**6 else -1 for s in ordered]
+    # A change request's "use my card for the price difference" clause stays with the change.
+    for k in range(len(intents) - 1, 0, -1):
+        if (
+            intents[k] == intents[k - 1]
+            and starts[k] >= 0
+            and _PRICE_DIFFERENCE.search(ordered[k].span or "")
+        ):
+            starts[k] = -2
+    parts = _parts(turn.text, [st if st != -2 else -1 for st in starts])
+    pairs = [(i, p) for i, p, st in zip(intents, parts, starts, strict=True) if st != -2]
+    if not any(i in TASKS for i, _ in pairs) and (implied := _item_change_for(turn)) is not None:
+        pairs.insert(0, (implied, turn.text))
     asked, state = turn.state.asked, turn.state
     if asked and (state.task is not None or state.proposal is not None):
         active = state.task.kind if state.task else None
         confident = {s.intent for s in kept if s.confidence >= 0.8}
         names_order = bool(u.entities.order_ids)
-        intents = [
-            i
-            for i in intents
+        pairs = [
+            (i, p)
+            for i, p in pairs
             if i in HANDOFF
             or (i in TASKS and TASKS[i] != active and (i in confident or names_order) and asked != "order_id")
             or (i in policy_intents and "?" in turn.text)
         ]
-    seen: list[Intent] = []
-    for i in intents:
-        if i not in ANSWERS and i not in seen:
-            seen.append(i)
+    seen: list[tuple[Intent, str]] = []
+    for i, p in pairs:
+        if i in ANSWERS:
+            continue
+        if i in TASKS and any(j == i and _orders(q) == _orders(p) for j, q in seen):
+            continue  # the same request twice (two clauses about one order)
+        if i not in TASKS and any(j == i for j, _ in seen):
+            continue
+        seen.append((i, p))
     return seen
+
+
+def _orders(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"W ?(\d{7})", text))

@@ -8,6 +8,8 @@ requests wait in `state.queue` and start when the active one is done or dropped.
 
 from __future__ import annotations
 
+import re
+
 from shopkeeper.domain import format_money
 from shopkeeper.flows import identity, slots
 from shopkeeper.flows.proposals import execute, propose_task, status_refusal
@@ -17,31 +19,31 @@ from shopkeeper.flows.turn import Turn
 __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
 
 
-def add_tasks(turn: Turn, kinds: list[TaskKind]) -> None:
-    """Start (or queue) requests; a kind already active or queued is not added twice.
+def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
+    """Start (or queue) requests, each with its part of the message; a request already active or
+    queued (same kind, same orders named) is not added twice.
 
     A new request made instead of answering our question about the active one is served first; the
     active one waits at the front of the queue with what it had gathered.
     """
     active = turn.state.task
-    fresh = [
-        k
-        for k in kinds
-        if (active is None or k != active.kind) and all(t.kind != k for t in turn.state.queue)
-    ]
+    known = [t for t in (active, *turn.state.queue) if t is not None]
+    fresh = [(k, part) for k, part in asked_for if not any(_same(t, k, part) for t in known)]
     if active is not None and fresh and turn.state.asked not in (None, "confirm", "anything_else"):
         turn.state.queue.insert(0, active)
         turn.state.task = None
-        turn.state.asked = None
-    for kind in kinds:
-        active = turn.state.task
-        if (active is not None and active.kind == kind) or any(t.kind == kind for t in turn.state.queue):
-            continue
-        if active is None:
-            turn.state.task = Task(kind=kind, hint=turn.text)
+    for kind, part in fresh:
+        task = Task(kind=kind, hint=part)
+        if turn.state.task is None:
+            turn.state.task = task
         else:
-            turn.state.queue.append(Task(kind=kind, hint=turn.text))
+            turn.state.queue.append(task)
         turn.state.requests.append(kind.replace("_", " "))
+
+
+def _same(task: Task, kind: TaskKind, part: str) -> bool:
+    named = set(re.findall(r"#W ?\d{7}", part.replace("# W", "#W")))
+    return task.kind == kind and (not named or task.order_id is None or task.order_id in named)
 
 
 def next_task(turn: Turn) -> None:
@@ -152,6 +154,9 @@ def _read_hint(turn: Turn, task: Task) -> None:
 
 def _step(turn: Turn, task: Task) -> bool:
     """One request: returns True when the turn should end (a question or proposal was made)."""
+    if task.hint and task.hint != turn.text and task.hint in turn.text:
+        turn = turn.about(task.hint)  # this message holds several requests: read only this one's part
+        task.hint = ""
     _read_hint(turn, task)
     if task.kind == "change_default_address":
         slots.fill_address(turn, task)
