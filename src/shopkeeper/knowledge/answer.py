@@ -102,7 +102,13 @@ class _Candidate:
 
     @property
     def score(self) -> float:
-        return self.similarity + 0.3 * self.coverage - 0.03 * self.passage_rank
+        # Earlier sentences of a section state its rule; later ones qualify it.
+        return (
+            self.similarity
+            + 0.3 * self.coverage
+            - 0.03 * self.passage_rank
+            - 0.02 * min(self.sentence_index, 5)
+        )
 
 
 Weight = Callable[[str], float]
@@ -124,6 +130,10 @@ def _citation(p: Passage) -> Citation:
     return Citation(p.document_id, p.document_title, p.section, p.anchor)
 
 
+# Words that name the topic of nearly any policy question; they should not pick the sentence.
+_GENERIC = frozenset(content_tokens("policy policies rule rules store shop tell know explain work works"))
+
+
 def _candidates(
     question: str, passages: Sequence[Passage], encode: Encoder, weight: Weight = _uniform
 ) -> list[_Candidate]:
@@ -137,7 +147,7 @@ def _candidates(
         return []
     vectors = encode([question] + [f"{r[3].section}: {r[2]}" for r in rows])
     sims = vectors[1:] @ vectors[0]
-    q_tokens = content_tokens(question)
+    q_tokens = content_tokens(question) - _GENERIC
     return [
         _Candidate(
             rank,
