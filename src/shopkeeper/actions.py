@@ -273,26 +273,7 @@ class Actions:
                     return self._replay(done, action, args_hash, run)
                 result = run(s)
                 payload = {"type": type(result).__name__, "record": result.model_dump(mode="json")}
-                audit.append(
-                    s,
-                    actor=ctx.actor,
-                    action=action,
-                    arguments=args,
-                    outcome="ok",
-                    result=payload,
-                    conversation_id=ctx.conversation_id,
-                    request_key=ctx.request_key,
-                )
-                if ctx.request_key:
-                    s.add(
-                        IdempotencyRow(
-                            key=ctx.request_key,
-                            action=action,
-                            arguments_hash=args_hash,
-                            outcome="ok",
-                            result=payload,
-                        )
-                    )
+                self._record(s, action, args, args_hash, ctx, "ok", payload)
                 s.flush()
                 if self.fault_hook:
                     self.fault_hook("before_commit")
@@ -318,28 +299,41 @@ class Actions:
                 self._lock(s)
                 if ctx.request_key and s.get(IdempotencyRow, ctx.request_key) is not None:
                     return
-                audit.append(
-                    s,
-                    actor=ctx.actor,
-                    action=action,
-                    arguments=args,
-                    outcome="rejected",
-                    result=payload,
-                    conversation_id=ctx.conversation_id,
-                    request_key=ctx.request_key,
-                )
-                if ctx.request_key:
-                    s.add(
-                        IdempotencyRow(
-                            key=ctx.request_key,
-                            action=action,
-                            arguments_hash=args_hash,
-                            outcome="rejected",
-                            result=payload,
-                        )
-                    )
+                self._record(s, action, args, args_hash, ctx, "rejected", payload)
         except IntegrityError:
             pass  # a concurrent retry recorded it first
+
+    @staticmethod
+    def _record(
+        s: Session,
+        action: str,
+        args: dict[str, Any],
+        args_hash: str,
+        ctx: Context,
+        outcome: str,
+        payload: dict[str, Any],
+    ) -> None:
+        """The audit entry and, with a request key, the idempotency record of one outcome."""
+        audit.append(
+            s,
+            actor=ctx.actor,
+            action=action,
+            arguments=args,
+            outcome=outcome,
+            result=payload,
+            conversation_id=ctx.conversation_id,
+            request_key=ctx.request_key,
+        )
+        if ctx.request_key:
+            s.add(
+                IdempotencyRow(
+                    key=ctx.request_key,
+                    action=action,
+                    arguments_hash=args_hash,
+                    outcome=outcome,
+                    result=payload,
+                )
+            )
 
     @staticmethod
     def _replay(done: IdempotencyRow, action: str, args_hash: str, _run: Callable[[Session], R]) -> R:
