@@ -228,15 +228,40 @@ def fill_new_items(turn: Turn, task: Task, order: Order) -> None:
                 for v in product.variants
             ),
         )
-        resolved = understand(text, ctx).variant
-        if resolved is None or resolved.item_id is None or not resolved.requested:
+        resolved = None
+        for wanted in _wanted_parts(text, line.name):
+            resolved = understand(wanted, ctx).variant
+            if (
+                resolved is not None
+                and resolved.item_id is not None
+                and resolved.requested
+                and resolved.exact
+            ):
+                break
+        else:
             continue
-        if not resolved.exact:
-            continue
+        assert resolved is not None and resolved.item_id is not None
         if not resolved.available:
             turn.say(f"Sorry, the {line.name} with {_opts(resolved.options)} is out of stock.")
             continue
         task.new_item_ids[index] = resolved.item_id
+
+
+_CHANGE_MARKER = re.compile(
+    r"\b(?:changed? (?:it |them )?(?:to|into)|switched to|swapped for|to|into|as)\b", re.I
+)
+
+
+def _wanted_parts(text: str, name: str) -> list[str]:
+    """Where the wanted variant is described. 'the Dumbbell Set (30-50 lbs, rubber) changed to 55-75
+    lbs, iron' names the current options too: the words after the change marker come first, then
+    the whole text."""
+    low = text.lower()
+    start = low.find(name.lower())
+    after = re.sub(r"\([^)]*\)", " ", text[start + len(name) :] if start >= 0 else text)
+    marker = _CHANGE_MARKER.search(after)
+    parts = [after[marker.end() :]] if marker else []
+    return [*parts, text]
 
 
 def _opts(options: dict[str, str]) -> str:
