@@ -166,7 +166,9 @@ def test_policy_questions_are_answered_with_citations(agent: Agent, question: st
     assert events_of(reply, "citation") and fact in reply.text, reply.text
 
 
-def test_a_failing_turn_apologises_and_keeps_the_conversation(agent: Agent, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_turn_apologises_and_keeps_the_conversation(
+    agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from shopkeeper.flows import requests
 
     cid = agent.start()
