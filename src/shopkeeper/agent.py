@@ -10,8 +10,9 @@ so a restarted process continues the conversation. This module knows nothing abo
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -81,6 +82,7 @@ class Agent:
         self.kb = kb
         self.sessions = Sessions(db)
         self._product_names: tuple[str, ...] | None = None
+        self._fallback = self._choose if _llm_reads_intents(llm) else None
 
     def start(self, channel: str = "api") -> str:
         return self.sessions.create(channel)
@@ -200,7 +202,20 @@ class Agent:
         return None
 
     def _understand(self, text: str, state: State) -> Understanding:
-        return understand(text, self._context(state))
+        return understand(text, self._context(state), fallback=self._fallback)
+
+    def _choose(self, text: str, choices: Sequence[str]) -> str:
+        """The language model picks an intent for a message the classifier is unsure about."""
+        from shopkeeper.errors import ModelError
+        from shopkeeper.llm.calls import choose, messages
+
+        chat = messages(
+            "Classify the customer's message to an online store's support. Answer with one label.", text
+        )
+        try:
+            return choose(self.llm, chat, choices)  # type: ignore[arg-type]
+        except ModelError:
+            return ""  # not a choice: the understanding layer ignores it
 
     def _context(self, state: State) -> UnderstandingContext:
         if self._product_names is None:
@@ -235,6 +250,21 @@ class Agent:
             if isinstance(item, Completion):
                 return item.text
         return None
+
+
+def _llm_reads_intents(llm: Any | None) -> bool:
+    """Whether the model is asked about messages the classifier is unsure of.
+
+    Off for the embedded 135M model (measured: it picks the right intent about 2 times in 5, worse
+    than the classifier it would overrule), on for other backends; SHOPKEEPER_LLM_UNDERSTANDING=on|off
+    overrides.
+    """
+    if llm is None:
+        return False
+    setting = os.environ.get("SHOPKEEPER_LLM_UNDERSTANDING", "").strip().lower()
+    if setting in ("on", "off"):
+        return setting == "on"
+    return getattr(llm, "name", "") != "transformers"
 
 
 def _repeat_question(slot: str) -> str:
