@@ -183,3 +183,17 @@ def test_a_failing_turn_apologises_and_keeps_the_conversation(
     monkeypatch.undo()
     again = agent.reply(cid, "I want to cancel an order")
     assert events_of(again, "question")[0].slot == "identity"  # type: ignore[attr-defined]
+
+
+def test_a_failing_model_falls_back_to_a_template(store: Database) -> None:
+    from shopkeeper.errors import ModelError
+
+    class Broken:  # failure injection: a backend whose every call fails
+        name = "broken"
+
+        def stream(self, messages: object, settings: object) -> object:
+            raise ModelError("the model server timed out", retryable=True)
+
+    agent = Agent(store, llm=Broken())
+    reply = agent.reply(agent.start(), "Hello!")
+    assert reply.text.startswith("Hello!") and "timed out" not in reply.text
