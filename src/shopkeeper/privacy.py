@@ -8,6 +8,7 @@ from the audit log while keeping order records and the audit chain consistent.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,19 @@ from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from shopkeeper.store.schema import AuditRow, OrderRow
 
-__all__ = ["Forgotten", "forget", "parse_age", "purge", "redact", "redact_value"]
+__all__ = [
+    "LOGGERS",
+    "Forgotten",
+    "RedactingFilter",
+    "forget",
+    "install_log_redaction",
+    "parse_age",
+    "purge",
+    "redact",
+    "redact_value",
+]
+
+LOGGERS = ("shopkeeper", "shopkeeper.api", "shopkeeper.agent")
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
@@ -73,6 +86,26 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, list):
         return [redact_value(v) for v in value]
     return value
+
+
+class RedactingFilter(logging.Filter):
+    """Masks personal data in a log record's message and traceback before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def install_log_redaction(names: tuple[str, ...] = LOGGERS) -> None:
+    """Put the redacting filter on Shopkeeper's loggers (filters are not inherited, hence each name)."""
+    for name in names:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in target.filters):
+            target.addFilter(RedactingFilter())
 
 
 def parse_age(text: str) -> timedelta:

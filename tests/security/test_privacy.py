@@ -131,3 +131,20 @@ def test_audit_cli_verifies_and_detects_tampering(store: Database, tmp_path: Pat
         entry.outcome = "rejected"
     bad = subprocess.run([exe, "audit", "--verify", "--db", url], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "broken" in bad.stdout
+
+
+def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from shopkeeper.privacy import install_log_redaction
+
+    install_log_redaction()
+    log = logging.getLogger("shopkeeper.api")
+    with caplog.at_level(logging.INFO, logger="shopkeeper.api"):
+        log.error("database error: Key (email)=(%s) already exists", "ann@example.com")
+        try:
+            raise ValueError("card 4111 1111 1111 1111 declined")
+        except ValueError:
+            log.exception("unexpected error")
+    text = caplog.text
+    assert "ann@example.com" not in text and "4111 1111" not in text and "[email]" in text

@@ -66,8 +66,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from shopkeeper.agent import Agent
         from shopkeeper.knowledge import KnowledgeBase
+        from shopkeeper.privacy import install_log_redaction
         from shopkeeper.store.db import open_store
 
+        install_log_redaction()  # no email, card or address reaches the server's logs
         db = open_store(settings.store.db_url)
         kb = KnowledgeBase(db)
         state = AppState(
