@@ -165,14 +165,15 @@ class Actions:
         def run(s: Session) -> Order:
             old_ids, new_ids = _ids(item_ids, "item_ids"), _ids(new_item_ids, "new_item_ids")
             row, order, customer = self._order(s, order_id)
+            products = self._products(s, order)
             plan = policy.plan_item_change(
-                order, customer, old_ids, new_ids, payment_method_id, self._products(s, order), kind="modify"
+                order, customer, old_ids, new_ids, payment_method_id, products, kind="modify"
             )
             _check(plan.decision)
             diff = plan.price_difference_cents
             self._transaction(s, row, "payment" if diff > 0 else "refund", abs(diff), payment_method_id)
             self._credit_gift_card(s, payment_method_id, -diff)
-            variants = {v.item_id: v for p in self._products(s, order).values() for v in p.variants}
+            variants = {v.item_id: v for p in products.values() for v in p.variants}
             for old, new in plan.pairs:
                 line = next(line for line in row.lines if line.item_id == old)
                 variant = variants[new]

@@ -96,12 +96,9 @@ class Agent:
         """Serve one customer message; yields the turn's events, the last one a `DoneEvent`."""
         started = time.perf_counter()
         text = _check_message(text)
-        if request_id and (stored := self.sessions.find_reply(conversation_id, request_id)) is not None:
-            yield from TypeAdapter(list[Event]).validate_python(stored.events)
-            return
         with self.sessions.lease(conversation_id):
             if request_id and (stored := self.sessions.find_reply(conversation_id, request_id)) is not None:
-                # answered while this retry waited for the conversation
+                # a retried message (possibly one that waited for its first attempt): the stored reply
                 yield from TypeAdapter(list[Event]).validate_python(stored.events)
                 return
             row = self.sessions.load(conversation_id)

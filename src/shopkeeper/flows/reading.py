@@ -14,6 +14,7 @@ import re
 from shopkeeper.flows.state import TaskKind
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding import Intent
+from shopkeeper.understanding.entities import extract_order_ids
 
 __all__ = ["HANDOFF", "TASKS", "read_intents"]
 
@@ -116,13 +117,11 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     for i, p in pairs:
         if i in ANSWERS:
             continue
-        if i in TASKS and any(j == i and _orders(q) == _orders(p) for j, q in seen):
+        if i in TASKS and any(
+            j == i and set(extract_order_ids(q)) == set(extract_order_ids(p)) for j, q in seen
+        ):
             continue  # the same request twice (two clauses about one order)
         if i not in TASKS and any(j == i for j, _ in seen):
             continue
         seen.append((i, p))
     return seen
-
-
-def _orders(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"W ?(\d{7})", text))

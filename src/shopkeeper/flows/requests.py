@@ -8,13 +8,12 @@ requests wait in `state.queue` and start when the active one is done or dropped.
 
 from __future__ import annotations
 
-import re
-
 from shopkeeper.domain import format_money
 from shopkeeper.flows import identity, slots
 from shopkeeper.flows.proposals import execute, propose_task, status_refusal
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding.entities import extract_order_ids
 
 __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
 
@@ -42,7 +41,7 @@ def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
 
 
 def _same(task: Task, kind: TaskKind, part: str) -> bool:
-    named = set(re.findall(r"#W ?\d{7}", part.replace("# W", "#W")))
+    named = set(extract_order_ids(part))
     return task.kind == kind and (not named or task.order_id is None or task.order_id in named)
 
 
