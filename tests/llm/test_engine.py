@@ -7,12 +7,14 @@ from typing import Any
 import pytest
 import torch
 
-from shopkeeper.llm._engine import FastLlama
+from shopkeeper.llm._engine import FastLlama, _Linear
 from shopkeeper.llm.transformers_backend import TransformersBackend
 
 PROMPTS = [
     "Write one polite sentence to a customer whose parcel is late.",
     "What is the capital of France?",
+    "Say hello to a customer called Ana.",
+    "List three things to check before returning a jacket.",
 ]
 
 
@@ -67,21 +69,41 @@ def test_a_chunk_after_cached_context_equals_one_prefill(reference: tuple[Any, A
 
 def test_int8_path_chooses_what_fp32_would_nearly_always(reference: tuple[Any, Any]) -> None:
     """Teacher-forced on fp32's own greedy continuation, the fast path's choice at each step is
-    fp32's choice or within a hair of it (quantisation may flip near-ties, never pick nonsense)."""
+    fp32's choice or within a hair of it (quantisation may flip near-ties, never pick nonsense).
+
+    On an AVX2 CPU without VNNI, full-range int8 products saturate and this agreement fell to about
+    half, with fluent nonsense as output; with the saturation probe it measures 91%."""
     model, tokenizer = reference
     exact, fast = FastLlama.from_model(model, "fp32"), FastLlama.from_model(model, "int8")
-    assert fast.description == "bf16 prefill + int8 decode"
-    same = steps = 0
+    assert fast.description.endswith("prefill + int8 decode")
+    same = near = steps = 0
     for text in PROMPTS:
         ids = _prompt(tokenizer, text)
-        tokens = _greedy(exact, ids, 8)
+        tokens = _greedy(exact, ids, 16)
         with torch.inference_mode():
             for i in range(len(tokens)):
                 chunk, start = (ids, 0) if i == 0 else ([tokens[i - 1]], len(ids) + i - 1)
                 want = exact.forward(chunk, start, i == 0)
                 got = fast.forward(chunk, start, i == 0)
                 choice = int(got.argmax())
-                assert want[choice] >= want.max() - 0.5, (text, i)
+                near += bool(want[choice] >= want.max() - 1.0)
                 same += choice == tokens[i]
                 steps += 1
-    assert same / steps >= 0.75
+    assert same / steps >= 0.85, f"{same}/{steps}"
+    assert near / steps >= 0.95, f"{near}/{steps}"
+
+
+def test_int8_projection_does_not_saturate() -> None:
+    """Large same-signed operands are where AVX2's int16 pair sums overflow (the bug measured 36%
+    error here); the output must match fp32 to quantisation accuracy, for one position (decode) and
+    for many with a massive-activation position among them (prefill)."""
+    torch.manual_seed(0)
+    weight = 0.04 + 0.01 * torch.rand(64, 256)
+    x = 6 + 2 * torch.rand(1, 40, 256)
+    x[0, 0] *= 500
+    projection = _Linear(weight, int8=True, bf16_prefill=False)
+    for rows, prefill in ((1, False), (40, True)):
+        want = torch.nn.functional.linear(x[:, :rows], weight)
+        got = projection(x[:, :rows], prefill)
+        error = (got - want).norm(dim=-1) / want.norm(dim=-1)
+        assert float(error.max()) < 0.01, (rows, error)

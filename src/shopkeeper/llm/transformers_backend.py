@@ -4,7 +4,7 @@
 `transformers:/path` runs any checkpoint directory or GGUF file (see `weights.py`). Environment:
 - `SHOPKEEPER_LLM_THREADS`: CPU threads for torch (default 1: with the other core busy, two threads
   collapse while one holds up; see docs/models.md for the measurements);
-- `SHOPKEEPER_LLM_PRECISION`: `int8` (default: fp32 prefill, int8 decode) or `fp32` (exact decode);
+- `SHOPKEEPER_LLM_PRECISION`: `int8` (default: int8 decode; bf16 or int8 prefill by CPU) or `fp32` (exact decode);
 - `SHOPKEEPER_LLM_DEVICE`: `auto` (CUDA when available, bf16), `cpu` or `cuda`.
 
 The model is loaded once per backend object, lazily, behind a lock (`registry.get` keeps one backend
