@@ -90,6 +90,23 @@ def test_stop_string_ends_the_text_before_it(embedded: TransformersBackend) -> N
     assert final.finish_reason == "stop"
 
 
+def test_a_shared_prompt_prefix_is_reused(embedded: TransformersBackend) -> None:
+    """The next turn of a conversation starts with the previous prompt and answer: only the new
+    tokens are computed. (That the cached keys and values equal recomputed ones is checked on the
+    stepper in test_engine.py.)"""
+    system = Message("system", "You are a polite shop assistant. Answer in one short sentence.")
+    first = [system, Message("user", "What is the capital of France?")]
+    answer = complete(embedded, first, GREEDY)
+    follow_up = [*first, Message("assistant", answer.text), Message("user", "Thank you!")]
+    warm = complete(embedded, follow_up, GREEDY)
+    assert warm.extra["cached_prompt_tokens"] >= len(embedded.prompt_ids(first))
+    assert complete(embedded, follow_up, GREEDY).text == warm.text
+    complete(embedded, [Message("user", "Write the word banana.")], GREEDY)
+    cold = complete(embedded, follow_up, GREEDY)
+    assert cold.extra["cached_prompt_tokens"] < 10  # the chat template's opening tokens at most
+    assert cold.text.strip()
+
+
 def test_sampling_with_a_seed_repeats(embedded: TransformersBackend) -> None:
     settings = GenerationSettings(max_tokens=8, temperature=0.9, seed=11)
     assert complete(embedded, HELLO, settings).text == complete(embedded, HELLO, settings).text

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import torch
 
-from shopkeeper.llm._engine import FastLlama, _Linear
+from shopkeeper.llm._engine import FastLlama, HFStepper, _Linear
 from shopkeeper.llm.transformers_backend import TransformersBackend
 
 PROMPTS = [
@@ -36,7 +36,7 @@ def _prompt(tokenizer: Any, text: str) -> list[int]:
     return list(encoded["input_ids"])
 
 
-def _greedy(stepper: FastLlama, ids: list[int], n: int) -> list[int]:
+def _greedy(stepper: Any, ids: list[int], n: int) -> list[int]:
     with torch.inference_mode():
         logits = stepper.forward(ids, 0, True)
         out = [int(logits.argmax())]
@@ -56,15 +56,24 @@ def test_fp32_fast_path_matches_generate_exactly(reference: tuple[Any, Any]) -> 
         assert got == expected.tolist()
 
 
-def test_a_chunk_after_cached_context_equals_one_prefill(reference: tuple[Any, Any]) -> None:
+@pytest.mark.parametrize("precision", ["fp32", "int8", "transformers"])
+def test_a_chunk_after_cached_context_equals_one_prefill(reference: tuple[Any, Any], precision: str) -> None:
+    """What prompt-prefix reuse relies on: keeping the first positions and feeding the rest gives
+    the logits of one whole prefill (exactly in fp32; to quantisation noise in int8), also for the
+    fallback stepper that other architectures run on."""
     model, tokenizer = reference
-    fast = FastLlama.from_model(model, "fp32")
+    fast = HFStepper(model) if precision == "transformers" else FastLlama.from_model(model, precision)
     ids = _prompt(tokenizer, PROMPTS[0])
     with torch.inference_mode():
         whole = fast.forward(ids, 0, True)
-        fast.forward(ids[:10], 0, True)
-        chunked = fast.forward(ids[10:], 10, False)
-    torch.testing.assert_close(chunked, whole, rtol=1e-4, atol=1e-4)
+        fast.forward([*ids[:10], 7, 8, 9], 0, True)  # a previous prompt that diverges after 10 tokens
+        fast.keep(10)
+        chunked = fast.forward(ids[10:], 10, True)
+    if precision != "int8":
+        torch.testing.assert_close(chunked, whole, rtol=1e-4, atol=1e-4)
+    else:
+        assert int(chunked.argmax()) == int(whole.argmax())
+        assert float(torch.cosine_similarity(chunked, whole, dim=0)) > 0.99
 
 
 def test_int8_path_chooses_what_fp32_would_nearly_always(reference: tuple[Any, Any]) -> None:

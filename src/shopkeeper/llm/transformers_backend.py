@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,10 @@ class _Loaded:
     load_s: float
     prepare_s: float
     vocab: Any = None
+    # The tokens whose keys and values the stepper holds, in order (positions 0..len-1): the previous
+    # call's prompt and output. A new prompt reuses the longest shared prefix instead of recomputing
+    # it (the agent's prompts share their system prompt and the conversation so far).
+    cached: list[int] = field(default_factory=list)
 
 
 class TransformersBackend:
@@ -193,6 +197,7 @@ class _Run:
         self.logits: Any = None
         self.start = time.perf_counter()
         self.first_s: float | None = None
+        self.reused = 0
         self.rng = torch.Generator().manual_seed(settings.seed) if settings.seed is not None else None
 
     def _forward(self) -> Any:
@@ -201,9 +206,18 @@ class _Run:
             self.pending_ids += tokenizer.encode(self.pending_text, add_special_tokens=False)
             self.pending_text = ""
         if self.pending_ids:
+            loaded, ids = self.loaded, self.pending_ids
+            cached, loaded.cached = loaded.cached, []  # unknown until this forward completes
+            if self.prefill:
+                self.position = self.reused = reuse = _shared_prefix(cached, ids, len(ids) - 1)
+                del cached[reuse:]
+                loaded.stepper.keep(reuse)
+                ids = ids[reuse:]
             with self.torch.inference_mode():
-                self.logits = self.loaded.stepper.forward(self.pending_ids, self.position, self.prefill)
-            self.position += len(self.pending_ids)
+                self.logits = loaded.stepper.forward(ids, self.position, self.prefill)
+            cached += ids
+            loaded.cached = cached
+            self.position += len(ids)
             self.pending_ids, self.prefill = [], False
             if self.first_s is None:
                 self.first_s = time.perf_counter() - self.start
@@ -231,7 +245,7 @@ class _Run:
             finish_reason="length" if reason == "length" else "stop",
             first_token_s=self.first_s if self.first_s is not None else total,
             total_s=total,
-            extra={"decode_path": self.loaded.stepper.description},
+            extra={"decode_path": self.loaded.stepper.description, "cached_prompt_tokens": self.reused},
         )
 
     def run(self) -> Iterator[StreamItem]:
@@ -306,6 +320,16 @@ class _Run:
         if self.pending_text:
             self.pending_ids += self.loaded.tokenizer.encode(self.pending_text, add_special_tokens=False)
             self.pending_text = ""
+
+
+def _shared_prefix(a: list[int], b: list[int], limit: int) -> int:
+    """How many leading tokens `a` and `b` share, at most `limit`."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if n >= limit or x != y:
+            break
+        n += 1
+    return n
 
 
 def create(argument: str, settings: Settings) -> TransformersBackend:
