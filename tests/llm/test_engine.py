@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 import torch
 
-from shopkeeper.llm._engine import FastLlama, HFStepper, _Linear
+from shopkeeper.llm._engine import FastLlama, HFStepper
+from shopkeeper.llm._kernels import Linear
 from shopkeeper.llm.transformers_backend import TransformersBackend
 
 PROMPTS = [
@@ -110,7 +111,7 @@ def test_int8_projection_does_not_saturate() -> None:
     weight = 0.04 + 0.01 * torch.rand(64, 256)
     x = 6 + 2 * torch.rand(1, 40, 256)
     x[0, 0] *= 500
-    projection = _Linear(weight, int8=True, bf16_prefill=False, unnormalised=True)
+    projection = Linear.of(weight, int8=True, bf16_prefill=False, unnormalised=True)
     for rows, prefill in ((1, False), (40, True)):
         want = torch.nn.functional.linear(x[:, :rows], weight)
         got = projection(x[:, :rows], prefill)

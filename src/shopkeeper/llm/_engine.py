@@ -25,10 +25,8 @@ call's tokens (`keep`) and feeds only the rest.
 
 from __future__ import annotations
 
-import functools
 import json
 import struct
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,7 +34,17 @@ from typing import Any, Protocol
 import torch
 import torch.nn.functional as F
 
-__all__ = ["FastLlama", "HFStepper", "Stepper", "checkpoint_tensors", "make_stepper"]
+from shopkeeper.llm._kernels import Linear, kernel_variant, native_bf16, quantize
+
+__all__ = [
+    "FastLlama",
+    "HFStepper",
+    "Stepper",
+    "TensorStore",
+    "checkpoint_tensors",
+    "kernel_variant",
+    "make_stepper",
+]
 
 _DTYPES = {"F32": torch.float32, "BF16": torch.bfloat16, "F16": torch.float16}
 
@@ -76,6 +84,16 @@ def checkpoint_tensors(folder: Path) -> Callable[[str], torch.Tensor]:
     return read
 
 
+class TensorStore(Protocol):
+    """Where int8 mode keeps its ready-made tensors between processes (see `weights.Prepared`)."""
+
+    def get(self, name: str) -> torch.Tensor | None:
+        """The stored tensor, or None (then it is computed and `put`)."""
+
+    def put(self, name: str, tensor: torch.Tensor) -> None:
+        """Remember a tensor computed from the checkpoint."""
+
+
 class Stepper(Protocol):
     description: str
 
@@ -90,106 +108,18 @@ class Stepper(Protocol):
         ...
 
 
-def _int8(weight: torch.Tensor, levels: int = 127) -> Any:
-    """Pack a [out, in] weight as int8 with one scale per output row, for quantized.linear_dynamic."""
-    w = weight.detach().float().contiguous()
-    scale = (w.abs().amax(dim=1) / levels).clamp(min=1e-8).double()
-    zero = torch.zeros(w.shape[0], dtype=torch.long)
-    # Quantized tensors are deprecated as a user-facing type; the fbgemm kernels still take them.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        qweight = torch.quantize_per_channel(w, scale, zero, 0, torch.qint8)
-        return torch.ops.quantized.linear_prepack(qweight, None)
-
-
-@functools.cache
-def int8_saturates() -> bool:
-    """Whether this CPU's int8 kernels saturate on full-range operands (AVX2 without VNNI).
-
-    fbgemm multiplies uint8 activations by int8 weights in pairs summed into int16 on CPUs without
-    VNNI, so 255 * 127 * 2 overflows and the result is silently clipped: the model then writes
-    fluent nonsense. Probed rather than read from CPU flags: all-ones in, 64 out, or half of it.
-    """
-    packed = _int8(torch.ones(4, 64))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = torch.ops.quantized.linear_dynamic(torch.ones(1, 64), packed, False)
-    return bool((out - 64).abs().max() > 1)
-
-
-def native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX); emulated bf16 is ~8x slower."""
-    cpu: Any = torch.cpu
-    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(bool(getattr(cpu, name, lambda: False)()) for name in probes)
-
-
-class _Linear:
-    """A projection: fp32 (exact mode), or int8-packed plus, where the CPU has fast bf16, a bf16 copy.
-
-    In int8 mode decode always runs int8 (a quarter of fp32's bytes per token); prefill runs the bf16
-    copy on CPUs with native bf16 and int8 otherwise (twice fp32's speed on AVX2; fp32 would be
-    exact but misses the first-token target by 2x there).
-    """
-
-    def __init__(
-        self, weight: torch.Tensor, int8: bool, bf16_prefill: bool, unnormalised: bool = False
-    ) -> None:
-        # Where int8 products saturate, weights get 7 bits instead of activations: measured on AVX2,
-        # greedy choices then track fp32's 91% of the time against 85% with reduce_range.
-        self.packed = _int8(weight, 63 if int8_saturates() else 127) if int8 else None
-        self.out_features = weight.shape[0]
-        self.unnormalised = unnormalised
-        self.dense: torch.Tensor | None = (
-            weight if not int8 else weight.to(torch.bfloat16) if bf16_prefill else None
-        )
-
-    def __call__(self, x: torch.Tensor, prefill: bool) -> torch.Tensor:
-        if self.packed is None:
-            assert self.dense is not None
-            return F.linear(x, self.dense)
-        if prefill and self.dense is not None:
-            return F.linear(x.to(self.dense.dtype), self.dense).to(x.dtype)
-        if x.shape[1] > 1 and self.unnormalised:
-            return self._by_magnitude(x)
-        out: torch.Tensor = torch.ops.quantized.linear_dynamic(x, self.packed, False)
-        return out
-
-    def _by_magnitude(self, x: torch.Tensor) -> torch.Tensor:
-        """int8 over many positions, quantising rows of similar magnitude together.
-
-        Dynamic quantisation takes one scale per call. A few positions (the first one above all)
-        carry activations thousands of times larger than the rest ("massive activations"); in one
-        call they would leave every other row a handful of levels. Rows up to 4x the median's largest
-        value share one call; larger rows are grouped by powers of 4 above that. On the demo
-        prompts this cuts the mean error of the MLP's down projection from 21% to 9%. Only inputs
-        that no norm precedes need it (the down projection's); the others' rows differ at most 5x.
-        """
-        rows = x[0]
-        amax = rows.abs().amax(dim=-1).clamp(min=1e-6)
-        group = torch.log2(amax / amax.median()).div(2).floor().clamp(min=0).to(torch.int64)
-        levels = torch.unique(group)
-        if len(levels) == 1:
-            return torch.ops.quantized.linear_dynamic(x, self.packed, False)  # type: ignore[no-any-return]
-        out = torch.empty(rows.shape[0], self.out_features, dtype=x.dtype)
-        for level in levels.tolist():
-            pick = (group == level).nonzero()[:, 0]
-            out[pick] = torch.ops.quantized.linear_dynamic(rows[pick], self.packed, False)
-        return out[None]
-
-
 class FastLlama:
     """Llama-architecture forward on the loaded weights with a preallocated KV cache."""
 
     @staticmethod
     def supports(cfg: Any) -> bool:
         """Whether a model with this config can run here (else use `HFStepper`)."""
-        rope = getattr(cfg, "rope_parameters", None) or {}
+        rope = getattr(cfg, "rope_parameters", None) or getattr(cfg, "rope_scaling", None) or {}
         return (
             cfg.model_type in ("llama", "mistral")
             and not getattr(cfg, "attention_bias", False)
             and not getattr(cfg, "mlp_bias", False)
-            and rope.get("rope_type", "default") == "default"
+            and rope.get("rope_type", rope.get("type", "default")) == "default"
             and getattr(cfg, "hidden_act", "silu") == "silu"
             and getattr(cfg, "sliding_window", None) is None
         )
@@ -201,11 +131,14 @@ class FastLlama:
         precision: str,
         device: str = "cpu",
         prefill: str | None = None,
+        store: TensorStore | None = None,
     ) -> None:
         """Build from a config and a function returning checkpoint tensors by their transformers name.
 
         `prefill` picks the int8 mode's prompt kernels, "bf16" or "int8" (default: bf16 where the CPU
-        has it natively, else int8).
+        has it natively, else int8). In int8 mode, `store` supplies what an earlier process
+        computed (int8 weights, scales, bf16 copies, norms), so the checkpoint is not read at all,
+        and keeps what is computed now.
         """
         self.device = torch.device(device)
         self.heads, self.kv_heads = cfg.num_attention_heads, cfg.num_key_value_heads
@@ -226,32 +159,64 @@ class FastLlama:
         def weight(name: str) -> torch.Tensor:
             return tensor(name).to(self.device, self.dtype)
 
-        def linear(*names: str, dense_prefill: bool = bf16, unnormalised: bool = False) -> _Linear:
+        saved = store if int8 else None
+
+        def kept(name: str, make: Callable[[], torch.Tensor] | None = None) -> torch.Tensor:
+            """A tensor from the store, else made now (default: read from the checkpoint) and kept."""
+            found = saved.get(name) if saved is not None else None
+            if found is None:
+                found = make() if make is not None else weight(name)
+                if saved is not None:
+                    saved.put(name, found)
+            return found
+
+        def linear(*names: str, dense_prefill: bool = bf16, unnormalised: bool = False) -> Linear:
             # Built one layer at a time, so only that layer's full-precision copy is alive at once.
-            w = torch.cat([weight(n) for n in names]) if len(names) > 1 else weight(names[0])
-            return _Linear(w, int8, dense_prefill, unnormalised)
+            def full() -> torch.Tensor:
+                return torch.cat([weight(n) for n in names]) if len(names) > 1 else weight(names[0])
+
+            if not int8:
+                return Linear(full(), unnormalised=unnormalised)
+            key = "+".join(names)
+            parts = [
+                saved.get(f"{key}.{x}") if saved is not None else None for x in ("int8", "scale", "bf16")
+            ]
+            q, scale, dense = parts
+            if q is None or scale is None or (dense_prefill and dense is None):
+                w = full()
+                q, scale = quantize(w)
+                dense = w.to(torch.bfloat16) if dense_prefill else None
+                for suffix, value in (("int8", q), ("scale", scale), ("bf16", dense)):
+                    if saved is not None and value is not None:
+                        saved.put(f"{key}.{suffix}", value)
+            return Linear(dense if dense_prefill else None, (q, scale), unnormalised)
 
         self.layers: list[dict[str, Any]] = []
         for i in range(cfg.num_hidden_layers):
             p = f"model.layers.{i}."
             self.layers.append(
                 {
-                    "n1": weight(p + "input_layernorm.weight"),
-                    "n2": weight(p + "post_attention_layernorm.weight"),
+                    "n1": kept(p + "input_layernorm.weight"),
+                    "n2": kept(p + "post_attention_layernorm.weight"),
                     "qkv": linear(*(p + f"self_attn.{x}_proj.weight" for x in "qkv")),
                     "o": linear(p + "self_attn.o_proj.weight"),
                     "gate_up": linear(p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight"),
                     "down": linear(p + "mlp.down_proj.weight", unnormalised=True),
                 }
             )
-        self.norm = weight("model.norm.weight")
+        self.norm = kept("model.norm.weight")
         tied = bool(getattr(cfg, "tie_word_embeddings", False))
         # The head only ever sees the last position, which takes the decode path: no prefill copy.
         self.head = linear("model.embed_tokens.weight" if tied else "lm_head.weight", dense_prefill=False)
         # The embedding table is only indexed: bf16 halves it in int8 mode (rows are upcast on use).
-        embed = self.head.dense if tied and not int8 else weight("model.embed_tokens.weight")
-        assert embed is not None
-        self.embed = embed.to(torch.bfloat16) if int8 else embed
+        if not int8:
+            self.embed = (
+                self.head.dense
+                if tied and self.head.dense is not None
+                else weight("model.embed_tokens.weight")
+            )
+        else:
+            self.embed = kept("embed.bf16", lambda: weight("model.embed_tokens.weight").to(torch.bfloat16))
         self._init_cache(cfg)
 
     @classmethod

@@ -86,6 +86,7 @@ class TransformersBackend:
 
     def __init__(self, path: str | None, cache_dir: Path) -> None:
         self.files = weights.resolve(path, cache_dir)
+        self.cache_dir = cache_dir
         self.threads = _env_int("SHOPKEEPER_LLM_THREADS", 1)
         auto = os.environ.get("SHOPKEEPER_LLM_PREFILL_THREADS", "").strip().lower() in ("", "auto")
         self.prefill_threads = None if auto else _env_int("SHOPKEEPER_LLM_PREFILL_THREADS", 1)
@@ -132,10 +133,10 @@ class TransformersBackend:
         prepare_s = weights.prepare(self.files)
         start = time.perf_counter()
         import torch
-        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, GenerationConfig
+        from transformers import AutoModelForCausalLM
         from transformers.utils import logging as hf_logging
 
-        from shopkeeper.llm._engine import FastLlama, HFStepper, Stepper, checkpoint_tensors
+        from shopkeeper.llm._engine import FastLlama, HFStepper, Stepper, checkpoint_tensors, kernel_variant
 
         logs: Any = hf_logging
         logs.set_verbosity_error()
@@ -145,25 +146,22 @@ class TransformersBackend:
         if cuda and not torch.cuda.is_available():
             raise ConfigError("SHOPKEEPER_LLM_DEVICE=cuda but torch sees no CUDA device.", fix="Unset it.")
         folder = self.files.checkpoint
-        config = AutoConfig.from_pretrained(folder, local_files_only=True)
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        config = weights.read_config(folder)
+        tokenizer = weights.load_tokenizer(folder)
         if getattr(tokenizer, "chat_template", None) is None:
             raise ConfigError(
                 f"The model at {folder} has no chat template.", fix="Use an instruct/chat model."
             )
-        try:
-            eos = GenerationConfig.from_pretrained(folder, local_files_only=True).eos_token_id
-        except OSError:  # no generation_config.json
-            eos = getattr(config, "eos_token_id", None)
-        end_ids: set[int] = set()
-        for source in (eos, tokenizer.eos_token_id):
-            end_ids.update([source] if isinstance(source, int) else (source or []))
+        end_ids = weights.end_token_ids(folder, config, tokenizer)
         device = "cuda" if cuda else "cpu"
         stepper: Stepper
         with torch.inference_mode():
             if FastLlama.supports(config) and any(folder.glob("*.safetensors")):
-                # Straight from the checkpoint, one layer at a time: no full fp32 model in memory.
-                stepper = FastLlama(config, checkpoint_tensors(folder), self.precision, device)
+                # Straight from the checkpoint, one layer at a time: no full fp32 model in memory;
+                # int8 mode takes what an earlier start computed from the prepared-weights cache.
+                store = weights.Prepared(self.cache_dir, folder, kernel_variant())
+                stepper = FastLlama(config, checkpoint_tensors(folder), self.precision, device, store=store)
+                store.save()
             else:
                 dtype = torch.bfloat16 if cuda else torch.float32
                 model: Any = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
