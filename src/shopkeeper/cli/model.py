@@ -53,7 +53,7 @@ def info(
 
 @app.command("prepare")
 def prepare(llm: LlmOption = None) -> None:
-    """Do the one-time conversion of the embedded model (GGUF -> cached checkpoint) ahead of first use."""
+    """Do the embedded model's one-time work ahead of first use: GGUF -> cached checkpoint, int8 weights."""
     from shopkeeper.llm import create
 
     backend = create(llm)

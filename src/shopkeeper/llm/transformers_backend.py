@@ -117,8 +117,28 @@ class TransformersBackend:
         return info
 
     def prepare(self) -> float:
-        """Convert the GGUF into the cached checkpoint now (seconds spent; 0 when already done)."""
-        return weights.prepare(self.files)
+        """Do the one-time work now: convert the GGUF into the cached checkpoint, and compute the
+        prepared int8 weights (seconds spent; 0 when both were done already)."""
+        spent = weights.prepare(self.files)
+        folder = self.files.checkpoint
+        import torch
+
+        from shopkeeper.llm._engine import FastLlama, checkpoint_tensors, kernel_variant
+
+        cuda = self.device_setting == "cuda" or (self.device_setting == "auto" and torch.cuda.is_available())
+        if self._loaded is not None or self.precision != "int8" or cuda:
+            return spent
+        config = weights.read_config(folder)
+
+        if not FastLlama.supports(config) or not any(folder.glob("*.safetensors")):
+            return spent
+        store = weights.Prepared(self.cache_dir, folder, kernel_variant())
+        if store.get("embed.bf16") is not None:  # the last tensor FastLlama stores
+            return spent
+        start = time.perf_counter()
+        FastLlama(config, checkpoint_tensors(folder), "int8", store=store)
+        store.save()
+        return spent + time.perf_counter() - start
 
     def load(self) -> _Loaded:
         """Load the model once (thread-safe); later calls return the loaded model at once."""
