@@ -39,7 +39,7 @@ __all__ = ["TransformersBackend", "create"]
 
 # Prompts are fed in chunks of this many positions (see `_Run._fill`); fewer new positions than
 # `_PARALLEL_PREFILL` are fed on the decode threads: too little work to gain from more.
-_CHUNK = 64
+_CHUNK = 128  # measured cold first token, 302 tokens: 0.63 s in chunks of 64, 0.60 s of 128, 0.54 s whole
 _PARALLEL_PREFILL = 16
 
 
@@ -264,7 +264,7 @@ class _Run:
     def _fill(self, cached: list[int], body: list[int]) -> None:
         """Put the prompt (less its last token) into the KV cache, reusing what is already there.
 
-        The prompt is fed in chunks at fixed positions (0-63, 64-127, ...), and only whole chunks of
+        The prompt is fed in chunks at fixed positions (0-127, 128-255, ...), and only whole chunks of
         the previous prompt are reused (or all of it, for the same prompt again): a chunk's keys and
         values then depend on its tokens alone, so an answer never depends on what was asked before.
         (Fed in one piece, int8 scales and float rounding follow the piece's length and content.)
