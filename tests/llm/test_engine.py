@@ -117,3 +117,21 @@ def test_int8_projection_does_not_saturate() -> None:
         got = projection(x[:, :rows], prefill)
         error = (got - want).norm(dim=-1) / want.norm(dim=-1)
         assert float(error.max()) < 0.01, (rows, error)
+
+
+def test_results_do_not_depend_on_the_thread_count(reference: tuple[Any, Any]) -> None:
+    """Prefill threads follow the machine's load, so answers must not: bit-identical logits."""
+    model, tokenizer = reference
+    fast = FastLlama.from_model(model, "int8")
+    ids = _prompt(tokenizer, PROMPTS[2]) * 4
+    results = []
+    before = torch.get_num_threads()
+    try:
+        with torch.inference_mode():
+            for threads in (1, 2):
+                torch.set_num_threads(threads)
+                fast.fill(ids[:-1], 0)
+                results.append(fast.forward(ids[-1:], len(ids) - 1, False).clone())
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(results[0], results[1])

@@ -248,11 +248,16 @@ class _Run:
         if self.pending_ids:
             loaded, ids = self.loaded, self.pending_ids
             cached, loaded.cached = loaded.cached, []  # unknown until this forward completes
-            if self.prefill:
-                self._fill(cached, ids[:-1])
-                ids = ids[-1:]
-            with self.torch.inference_mode():
-                self.logits = loaded.stepper.forward(ids, self.position, False)
+            torch, prefill = self.torch, self.prefill
+            try:
+                if prefill:
+                    self._fill(cached, ids[:-1])  # leaves torch on the prefill threads
+                    ids = ids[-1:]
+                with torch.inference_mode():
+                    self.logits = loaded.stepper.forward(ids, self.position, False)
+            finally:
+                if prefill:
+                    torch.set_num_threads(self.threads[0])
             cached += ids
             loaded.cached = cached
             self.position += len(ids)
@@ -268,6 +273,8 @@ class _Run:
         the previous prompt are reused (or all of it, for the same prompt again): a chunk's keys and
         values then depend on its tokens alone, so an answer never depends on what was asked before.
         (Fed in one piece, int8 scales and float rounding follow the piece's length and content.)
+        The thread count changes no result (tested), so the prompt's last token, which yields the
+        first answer token, runs on the prefill threads too.
         """
         loaded = self.loaded
         shared = _shared_prefix(cached[: loaded.filled], body, len(body))
@@ -278,15 +285,12 @@ class _Run:
         decode, setting = self.threads
         threads = prefill_threads(decode, setting) if len(body) - reuse >= _PARALLEL_PREFILL else decode
         self.prefill_threads = threads
-        self.torch.set_num_threads(threads)
-        try:
-            with self.torch.inference_mode():
-                for begin in range(reuse, len(body), _CHUNK):
-                    chunk = body[begin : begin + _CHUNK]
-                    loaded.stepper.fill(chunk, begin)
-                    cached += chunk
-        finally:
-            self.torch.set_num_threads(decode)
+        self.torch.set_num_threads(threads)  # the caller restores the decode threads
+        with self.torch.inference_mode():
+            for begin in range(reuse, len(body), _CHUNK):
+                chunk = body[begin : begin + _CHUNK]
+                loaded.stepper.fill(chunk, begin)
+                cached += chunk
         loaded.filled = self.position = len(body)
 
     def _choose(self, allowed: Any = None) -> int:
