@@ -8,8 +8,8 @@ For each variant, in a fresh subprocess (so peak RSS and load time are its own):
   limited to 1 thread (the fairer baseline when the other core is busy).
 Prints load time from the cached checkpoint (imports excluded, then included), time to first token
 for a ~300-token prompt (cold: nothing cached; `warm s`: the next question on the same system prompt,
-whose whole 128-token chunks are reused), decode tokens/s (medians of 3), peak RSS, the ratio
-ours/generate, and each
+which is reused from the cache), decode tokens/s (medians of 3), peak RSS, the ratio ours/generate,
+and each
 variant's share of its memory-bandwidth bound: bytes of weights read per token vs. copy bandwidth
 measured here with numpy. Also checks quality: greedy answers of both on the same prompts.
 

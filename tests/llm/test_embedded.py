@@ -92,8 +92,9 @@ def test_stop_string_ends_the_text_before_it(embedded: TransformersBackend) -> N
 
 def test_a_shared_prompt_prefix_is_reused_and_changes_nothing(embedded: TransformersBackend) -> None:
     """The next turn of a conversation starts with the previous prompt and answer: only the new
-    part is computed (from the last whole 128-token chunk on), and the answer is exactly the one a
-    cold start gives, whatever was asked before."""
+    part is computed (from the first prompt's last chunk on: the user's turn joined with the
+    template's short assistant header), and the answer is exactly the one a cold start gives,
+    whatever was asked before."""
     policy = " ".join(
         f"Rule {n}: be brief, be polite, never invent order details, and offer a human when unsure."
         for n in range(1, 9)
@@ -103,8 +104,9 @@ def test_a_shared_prompt_prefix_is_reused_and_changes_nothing(embedded: Transfor
     answer = complete(embedded, first, GREEDY)
     follow_up = [*first, Message("assistant", answer.text), Message("user", "Thank you! And of Italy?")]
     warm = complete(embedded, follow_up, GREEDY)
-    shared = len(embedded.prompt_ids(first)) - 1
-    assert warm.extra["cached_prompt_tokens"] == shared - shared % 128 >= 128
+    ids, ends = embedded.prompt_ids(first), embedded.load().end_ids
+    system_end = min(i for i, token in enumerate(ids) if token in ends) + 1
+    assert warm.extra["cached_prompt_tokens"] == system_end > 128
     complete(embedded, [Message("user", "Write the word banana.")], GREEDY)
     cold = complete(embedded, follow_up, GREEDY)
     assert cold.extra["cached_prompt_tokens"] == 0

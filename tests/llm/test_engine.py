@@ -135,3 +135,19 @@ def test_results_do_not_depend_on_the_thread_count(reference: tuple[Any, Any]) -
     finally:
         torch.set_num_threads(before)
     assert torch.equal(results[0], results[1])
+
+
+def test_without_x86_int8_kernels_the_int8_mode_runs_fp32(
+    reference: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On ARM torch has no fbgemm: int8 mode must fall back to exact fp32, not crash at load."""
+    from shopkeeper.llm import _engine
+
+    monkeypatch.setattr(_engine, "int8_available", lambda: False)
+    model, tokenizer = reference
+    fast = FastLlama.from_model(model, "int8")
+    assert fast.description == "float32 prefill and decode"
+    ids = _prompt(tokenizer, PROMPTS[1])
+    with torch.inference_mode():
+        expected = model.generate(torch.tensor([ids]), max_new_tokens=6, do_sample=False)[0, len(ids) :]
+    assert _greedy(fast, ids, len(expected)) == expected.tolist()

@@ -42,3 +42,23 @@ def test_the_embedded_default_converts_into_the_cache_dir(tmp_path: Path) -> Non
     files = weights.resolve(None, tmp_path)
     assert files.source == weights.default_gguf() and files.source.name.endswith(".gguf")
     assert files.checkpoint.parent == tmp_path / "llm" and files.converted and not files.ready
+
+
+def test_prompt_chunks_end_after_turns_and_every_max_chunk() -> None:
+    from shopkeeper.llm import transformers_backend as tb
+
+    end = 2
+    system, user = [5] * 40 + [end], [6] * 50 + [end]
+    header = [7, 8, 9]
+    # A short tail (the assistant header) joins the last turn's chunk; earlier ends stay.
+    assert tb._chunk_ends(system + user + header, {end}) == [41, 95]
+    # A long tail keeps its own chunk.
+    assert tb._chunk_ends(system + [6] * 40, {end}) == [41, 81]
+    # Within a long turn, a chunk ends every _MAX_CHUNK tokens, counted from the turn's start.
+    long_turn = [5] * (tb._MAX_CHUNK + 100) + [end]
+    assert tb._chunk_ends(system + long_turn, {end}) == [41, 41 + tb._MAX_CHUNK, 41 + len(long_turn)]
+    # Every end but the last depends only on the tokens before it.
+    whole = system + user + user + header
+    ends = tb._chunk_ends(whole, {end})
+    for cut in ends[:-1]:
+        assert set(tb._chunk_ends(whole[:cut], {end})) <= set(ends) | {cut}

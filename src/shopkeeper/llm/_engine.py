@@ -34,7 +34,7 @@ from typing import Any, Protocol
 import torch
 import torch.nn.functional as F
 
-from shopkeeper.llm._kernels import Linear, kernel_variant, native_bf16, quantize
+from shopkeeper.llm._kernels import Linear, int8_available, kernel_variant, native_bf16, quantize
 
 __all__ = [
     "FastLlama",
@@ -145,7 +145,7 @@ class FastLlama:
         self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // self.heads
         self.eps = float(cfg.rms_norm_eps)
         self.inter = cfg.intermediate_size
-        self.int8 = int8 = precision == "int8" and self.device.type == "cpu"
+        self.int8 = int8 = precision == "int8" and self.device.type == "cpu" and int8_available()
         # int8 mode keeps the residual stream, norms, attention and cache in fp32 (matmuls are bf16 for
         # prefill, int8 for decode); fp32 mode is fp32 throughout; CUDA runs bf16 throughout.
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-__all__ = ["Linear", "int8_saturates", "kernel_variant", "native_bf16", "quantize"]
+__all__ = ["Linear", "int8_available", "int8_saturates", "kernel_variant", "native_bf16", "quantize"]
 
 
 def quantize(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -41,6 +41,11 @@ def _pack(qweight: torch.Tensor, scale: torch.Tensor) -> Any:
         return torch.ops.quantized.linear_prepack(tensor, None)
 
 
+def int8_available() -> bool:
+    """Whether torch has the x86 int8 kernels (fbgemm); elsewhere (ARM) the int8 mode runs fp32."""
+    return bool({"x86", "fbgemm"} & set(torch.backends.quantized.supported_engines))
+
+
 @functools.cache
 def int8_saturates() -> bool:
     """Whether this CPU's int8 kernels saturate on full-range operands (AVX2 without VNNI).
@@ -49,6 +54,8 @@ def int8_saturates() -> bool:
     VNNI, so 255 * 127 * 2 overflows and the result is silently clipped: the model then writes
     fluent nonsense. Probed rather than read from CPU flags: all-ones in, 64 out, or half of it.
     """
+    if not int8_available():
+        return False
     packed = _pack(torch.full((4, 64), 127, dtype=torch.int8), torch.full((4,), 1 / 127))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
