@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from shopkeeper.llm import weights
-from shopkeeper.llm._engine import FastLlama, checkpoint_tensors, kernel_variant
+from shopkeeper.llm._engine import FastLlama, checkpoint_tensors
+from shopkeeper.llm._kernels import kernel_variant
 from shopkeeper.llm.transformers_backend import TransformersBackend
 
 CHAT = [

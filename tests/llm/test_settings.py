@@ -45,7 +45,7 @@ def test_the_embedded_default_converts_into_the_cache_dir(tmp_path: Path) -> Non
 
 
 def test_prompt_chunks_end_after_turns_and_every_max_chunk() -> None:
-    from shopkeeper.llm import transformers_backend as tb
+    from shopkeeper.llm import _generation as tb
 
     end = 2
     system, user = [5] * 40 + [end], [6] * 50 + [end]

@@ -34,7 +34,7 @@ from typing import Any, Protocol
 import torch
 import torch.nn.functional as F
 
-from shopkeeper.llm._kernels import Linear, int8_available, kernel_variant, native_bf16, quantize
+from shopkeeper.llm._kernels import Linear, int8_available, native_bf16, quantize
 
 __all__ = [
     "FastLlama",
@@ -42,7 +42,6 @@ __all__ = [
     "Stepper",
     "TensorStore",
     "checkpoint_tensors",
-    "kernel_variant",
     "make_stepper",
 ]
 
