@@ -25,6 +25,7 @@ call's tokens (`keep`) and feeds only the rest.
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 from collections.abc import Callable
@@ -176,19 +177,13 @@ class FastLlama:
 
             if not int8:
                 return Linear(full(), unnormalised=unnormalised)
+            # Read and quantised at most once, and only for what the store lacks.
+            read, quantised = functools.cache(full), functools.cache(lambda: quantize(read()))
             key = "+".join(names)
-            parts = [
-                saved.get(f"{key}.{x}") if saved is not None else None for x in ("int8", "scale", "bf16")
-            ]
-            q, scale, dense = parts
-            if q is None or scale is None or (dense_prefill and dense is None):
-                w = full()
-                q, scale = quantize(w)
-                dense = w.to(torch.bfloat16) if dense_prefill else None
-                for suffix, value in (("int8", q), ("scale", scale), ("bf16", dense)):
-                    if saved is not None and value is not None:
-                        saved.put(f"{key}.{suffix}", value)
-            return Linear(dense if dense_prefill else None, (q, scale), unnormalised)
+            q = kept(f"{key}.int8", lambda: quantised()[0])
+            scale = kept(f"{key}.scale", lambda: quantised()[1])
+            dense = kept(f"{key}.bf16", lambda: read().to(torch.bfloat16)) if dense_prefill else None
+            return Linear(dense, (q, scale), unnormalised)
 
         self.layers: list[dict[str, Any]] = []
         for i in range(cfg.num_hidden_layers):

@@ -45,8 +45,9 @@ class Loaded:
     # instead of recomputing them (the agent's prompts share their system prompt and the
     # conversation so far).
     cached: list[int] = field(default_factory=list)
-    filled: int = 0  # how many of them the last prompt's chunks put there (the rest: its output)
-    chunk_ends: list[int] = field(default_factory=list)  # where those chunks ended
+    # Where the last prompt's chunks ended; the last end is how many of `cached` they put there (the
+    # rest is that call's output).
+    chunk_ends: list[int] = field(default_factory=list)
 
 
 class Generation:
@@ -77,10 +78,7 @@ class Generation:
         self.rng = torch.Generator().manual_seed(settings.seed) if settings.seed is not None else None
 
     def _forward(self) -> Any:
-        tokenizer = self.loaded.tokenizer
-        if self.pending_text:
-            self.pending_ids += tokenizer.encode(self.pending_text, add_special_tokens=False)
-            self.pending_text = ""
+        self._flush_text()
         if self.pending_ids:
             loaded, ids = self.loaded, self.pending_ids
             cached, loaded.cached = loaded.cached, []  # unknown until this forward completes
@@ -118,9 +116,10 @@ class Generation:
         first answer token, runs on the prefill threads too.
         """
         loaded = self.loaded
-        shared = _shared_prefix(cached[: loaded.filled], body, len(body))
+        filled = loaded.chunk_ends[-1] if loaded.chunk_ends else 0
+        shared = _shared_prefix(cached[:filled], body, len(body))
         ends = _chunk_ends(body, loaded.end_ids)
-        if shared == len(body) == loaded.filled:
+        if shared == len(body) == filled:
             reuse = shared
         else:  # a chunk end both prompts have (not a last one, which may hold a joined tail)
             before = set(loaded.chunk_ends[:-1])
@@ -140,7 +139,7 @@ class Generation:
                     loaded.stepper.fill(chunk, begin)
                     cached += chunk
                     begin = end
-        loaded.filled = self.position = len(body)
+        self.position = len(body)
         loaded.chunk_ends = ends
 
     def _choose(self, allowed: Any = None) -> int:

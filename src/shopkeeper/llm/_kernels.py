@@ -92,7 +92,9 @@ class Linear:
         """`dense`: the fp32 weight (exact mode) or bf16 prefill copy; `int8`: weights and scales."""
         self.packed = _pack(*int8) if int8 is not None else None
         self.dense = dense
-        self.out_features = int((dense if dense is not None else int8[0]).shape[0])  # type: ignore[index]
+        shaped = int8[0] if int8 is not None else dense
+        assert shaped is not None, "a projection needs a dense weight or int8 weights"
+        self.out_features = int(shaped.shape[0])
         self.unnormalised = unnormalised
 
     @classmethod
