@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
 from shopkeeper.llm._engine import FastLlama, HFStepper
-from shopkeeper.llm._kernels import Linear
+from shopkeeper.llm._kernels import Linear, int8_available, int8_saturates
 from shopkeeper.llm.transformers_backend import TransformersBackend
 
 PROMPTS = [
@@ -117,6 +121,32 @@ def test_int8_projection_does_not_saturate() -> None:
         got = projection(x[:, :rows], prefill)
         error = (got - want).norm(dim=-1) / want.norm(dim=-1)
         assert float(error.max()) < 0.01, (rows, error)
+
+
+def test_fbgemm_told_to_run_avx2_saturates() -> None:
+    """Run by the next test, in a process where fbgemm runs its AVX2 kernels: the probe must see it."""
+    if os.environ.get("FBGEMM_ENABLE_INSTRUCTIONS") != "AVX2":
+        pytest.skip("checked by test_a_vnni_cpu_also_checks_the_avx2_kernels, in its own process")
+    assert int8_saturates()
+
+
+@pytest.mark.skipif(
+    not int8_available() or int8_saturates(), reason="needs x86 int8 kernels that do not saturate (VNNI)"
+)
+def test_a_vnni_cpu_also_checks_the_avx2_kernels() -> None:
+    """fbgemm picks its kernels by CPU, and the saturating ones exist only on AVX2 without VNNI. So
+    that every x86 machine checks the 7-bit path those CPUs get, the probe, the saturating operands
+    and the agreement with fp32 run again in a process where fbgemm is told to use AVX2."""
+    tests = "avx2_saturates or does_not_saturate or nearly_always"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(Path(__file__)), "-q", "-p", "no:cacheprovider", "-k", tests],
+        env={**os.environ, "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "3 passed" in result.stdout, result.stdout[-2000:]
 
 
 def test_results_do_not_depend_on_the_thread_count(reference: tuple[Any, Any]) -> None:
