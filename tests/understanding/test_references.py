@@ -70,10 +70,51 @@ def test_both_of_two_items_and_it_for_one() -> None:
     assert both.ambiguous
 
 
-def test_identical_lines_are_not_ambiguous() -> None:
-    lines = [shirt("a", "blue", "M"), shirt("a", "blue", "M")]
-    found = resolve_items("the shirt", lines)
-    assert found.item_ids == ("a", "a") and not found.ambiguous
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("the shirt", ("a",)),
+        ("the blue T-Shirt and the lamp", ("a", "b")),
+        ("both shirts", ("a", "a")),
+        ("the shirts", ("a", "a")),
+        ("2 of the T-Shirt", ("a", "a")),
+        ("all of them", ("a", "a", "b")),
+    ],
+)
+def test_identical_lines_one_unless_the_text_says_more(text: str, ids: tuple[str, ...]) -> None:
+    """Two identical lines of a shirt: "the shirt" is one of them, not ambiguous and not both."""
+    lines = [shirt("a", "blue", "M"), shirt("a", "blue", "M"), Candidate(item_id="b", name="Desk Lamp")]
+    found = resolve_items(text, lines)
+    assert found.item_ids == ids and not found.ambiguous, found
+
+
+def test_two_items_of_one_product_each_told_apart_are_both_meant() -> None:
+    lines = [
+        Candidate(
+            item_id="h-l", name="Cycling Helmet", product_id="h", options={"size": "L", "color": "blue"}
+        ),
+        Candidate(item_id="bell", name="Bike Bell", product_id="b", options={"color": "silver"}),
+        Candidate(
+            item_id="h-s", name="Cycling Helmet", product_id="h", options={"size": "S", "color": "black"}
+        ),
+    ]
+    text = "It's the L, blue Cycling Helmet, the Bike Bell and the Cycling Helmet in S, black."
+    found = resolve_items(text, lines)
+    assert found.item_ids == ("h-l", "bell", "h-s") and not found.ambiguous, found
+    assert resolve_items("the blue Cycling Helmet", lines).item_ids == ("h-l",)
+    assert resolve_items("the Cycling Helmet and the bell", lines).ambiguous
+
+
+def test_an_option_of_one_named_product_does_not_drop_another() -> None:
+    """ "the black backpack and the bookshelf": black picks the backpack; the brown bookshelf stays."""
+    lines = [
+        Candidate(item_id="bp-black", name="Backpack", product_id="bp", options={"color": "black"}),
+        Candidate(item_id="shelf", name="Bookshelf", product_id="bs", options={"color": "brown"}),
+        Candidate(item_id="bp-navy", name="Backpack", product_id="bp", options={"color": "navy"}),
+    ]
+    found = resolve_items("I mean the black Backpack and the Bookshelf.", lines)
+    assert found.item_ids == ("bp-black", "shelf") and not found.ambiguous, found
+    assert resolve_items("the black backpack", lines).item_ids == ("bp-black",)
 
 
 ORDERS = [

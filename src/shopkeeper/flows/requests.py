@@ -98,7 +98,7 @@ def _apply_corrections(turn: Turn) -> bool:
         if task.kind in ("return", "exchange", "modify_items"):
             slots.fill_items(turn, task, order, replace=True)  # same items: choices are kept
         if task.kind in ("exchange", "modify_items"):
-            slots.fill_new_items(turn, task, order)
+            slots.fill_new_items(turn, task, order, replace=True)
         if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
             turn.u.entities.payment_methods or "_" in turn.text
         ):

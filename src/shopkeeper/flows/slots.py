@@ -192,16 +192,21 @@ def _segment(text: str, name: str, names: list[str], asked_about: bool) -> str:
     return ""
 
 
-def fill_new_items(turn: Turn, task: Task, order: Order) -> None:
-    """For each chosen item still without a replacement, find the variant the message asks for."""
+def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -> None:
+    """For each chosen item still without a replacement, find the variant the message asks for.
+
+    With `replace` (a correction to a proposal), an item that has one gets the variant the message
+    now asks for: when it names the item, or when it is the only one.
+    """
     names = [line.name for line in order.lines if line.item_id in task.item_ids]
     first_open = next((i for i, new in enumerate(task.new_item_ids) if new is None), None)
     for index, item_id in enumerate(task.item_ids):
         line = next((line for line in order.lines if line.item_id == item_id), None)
-        if line is None or task.new_item_ids[index] is not None:
+        if line is None or (task.new_item_ids[index] is not None and not replace):
             continue
         product = turn.product(line.product_id)
-        text = _segment(turn.text, line.name, names, asked_about=index == first_open)
+        asked_about = index == first_open or (replace and len(task.item_ids) == 1)
+        text = _segment(turn.text, line.name, names, asked_about=asked_about)
         if not text:
             continue
         if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:

@@ -145,6 +145,7 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
     mentioned = option_mentions(text, [candidates[i] for i in pool])
     if mentioned:
         kept: list[int] = []
+        contradicted: list[int] = []
         pool_groups = [[i for i in g if i in pool] for g in groups.values()]
         for members in (g for g in pool_groups if g):
             fits = {i: _option_fit(candidates[i], mentioned) for i in members}
@@ -153,8 +154,12 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
                 kept.extend(i for i in members if fits[i] == best)
             elif named and best == 0:
                 kept.extend(members)
+            elif named:
+                contradicted.extend(members)
         if kept:
-            pool, how = sorted(kept), (how + "+options").lstrip("+")
+            # "the black backpack and the bookshelf": "black" picks among the backpacks; the brown
+            # bookshelf is still named in its own right.
+            pool, how = sorted(kept + contradicted), (how + "+options").lstrip("+")
     if m := _ORDINAL.search(text):
         word = m.group(1).lower()
         index = len(candidates) - 1 if word == "last" else _ORDINALS[word]
@@ -177,7 +182,33 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
         )
     # "the t-shirt" with two shirts, or "the blue one" with a blue shirt and a blue bottle.
     several = any(len(ids) > 1 for ids in by_group.values()) or (not named and len(by_group) > 1)
+    if several and named and _each_described(pool, candidates, mentioned):
+        plural = True  # "the helmet in L, blue and the helmet in S, black": both, each by its options
+    if not plural:  # "the water bottle" with two identical lines of it is one of them
+        pool = [
+            i
+            for n, i in enumerate(pool)
+            if all(candidates[j].item_id != candidates[i].item_id for j in pool[:n])
+        ]
     return pool, several and not plural, how
+
+
+def _each_described(
+    pool: list[int], candidates: Sequence[Candidate], mentioned: dict[str, dict[str, int]]
+) -> bool:
+    """Whether every item left of a product is told apart from the others by a mentioned value."""
+    if not mentioned:
+        return False
+    groups: dict[str, list[Candidate]] = {}
+    for i in pool:
+        groups.setdefault(candidates[i].product_id or candidates[i].name.lower(), []).append(candidates[i])
+    for members in groups.values():
+        for c in {m.item_id: m for m in members}.values():
+            others = [m for m in members if m.item_id != c.item_id]
+            own = [(k, v) for k, v in c.options.items() if all(o.options.get(k) != v for o in others)]
+            if others and not any(v in mentioned.get(k, {}) for k, v in own):
+                return False
+    return True
 
 
 def _plural_named(text: str, pool: list[int], candidates: Sequence[Candidate]) -> bool:
@@ -351,6 +382,9 @@ def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate
     request = _requested(text, original, same)
     if not request:
         return VariantResolution(reason="no option mentioned")
+    if all(original.options.get(k) == v for k, v in request.items()):
+        # "the skateboard in 34 inch" says which item, not what instead: nothing to change to yet.
+        return VariantResolution(requested=request, reason="only the original's options mentioned")
 
     def score(v: Candidate) -> tuple[int, int]:
         hits = sum(1 for k, val in request.items() if v.options.get(k) == val)
