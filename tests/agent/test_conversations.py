@@ -197,3 +197,33 @@ def test_a_failing_model_falls_back_to_a_template(store: Database) -> None:
     agent = Agent(store, llm=Broken())
     reply = agent.reply(agent.start(), "Hello!")
     assert reply.text.startswith("Hello!") and "timed out" not in reply.text
+
+
+def test_a_no_and_a_restated_variant_changes_the_proposed_one(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """After "no", the variant the customer restates replaces the one proposed (it used to come back
+    unchanged until the customer gave up)."""
+
+    def others(order):  # type: ignore[no-untyped-def]
+        line = order.lines[0]
+        with store.session() as s:
+            product = repository.get_product(s, line.product_id)
+        return line, [v for v in product.variants if v.available and v.item_id != line.item_id]
+
+    customer, order = customer_with(
+        "delivered", lambda c, o: len({ln.name for ln in o.lines}) == len(o.lines) and len(others(o)[1]) >= 2
+    )
+    line, (first, second) = others(order)[0], others(order)[1][:2]
+    words = lambda v: ", ".join(v.options.values())  # noqa: E731
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"I'd like to exchange the {line.name} from order {order.id} for {words(first)}, original payment"
+    )
+    assert events_of(reply, "proposal")[0].arguments["new_item_ids"] == [first.item_id], c.transcript  # type: ignore[attr-defined]
+    c.say("No, that's not right.")
+    again = c.say(f"I'd like the {line.name} changed to {words(second)} instead.")
+    assert events_of(again, "proposal")[0].arguments["new_item_ids"] == [second.item_id], c.transcript  # type: ignore[attr-defined]
+    c.say("yes")
+    assert _order(store, order.id).status == "exchange requested"
