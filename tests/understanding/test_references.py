@@ -103,6 +103,8 @@ def test_two_items_of_one_product_each_told_apart_are_both_meant() -> None:
     assert found.item_ids == ("h-l", "bell", "h-s") and not found.ambiguous, found
     assert resolve_items("the blue Cycling Helmet", lines).item_ids == ("h-l",)
     assert resolve_items("the Cycling Helmet and the bell", lines).ambiguous
+    # Named once, the other item's values say what it should become: not both helmets.
+    assert resolve_items("the Cycling Helmet in L, blue as S, black", lines).ambiguous
 
 
 def test_an_option_of_one_named_product_does_not_drop_another() -> None:

@@ -14,6 +14,7 @@ from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
 from shopkeeper.understanding import Candidate, UnderstandingContext, understand
+from shopkeeper.understanding.segments import segment, wanted_parts
 
 __all__ = [
     "ELIGIBLE_STATUS",
@@ -178,27 +179,13 @@ def ask_items(turn: Turn, task: Task, order: Order) -> None:
 # ---- new variants ------------------------------------------------------------------------
 
 
-def _segment(text: str, name: str, names: list[str], asked_about: bool) -> str:
-    """The part of the message about `name`: from its mention to the next product's. A message that
-    names none of the products is about the one we asked about, and about no other."""
-    low = text.lower()
-    spots = sorted((low.find(n.lower()), n) for n in set(names) if n.lower() in low)
-    if not spots:
-        return text if asked_about else ""
-    for i, (pos, n) in enumerate(spots):
-        if n == name:
-            end = spots[i + 1][0] if i + 1 < len(spots) else len(text)
-            return text[pos:end]
-    return ""
-
-
 def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -> None:
     """For each chosen item still without a replacement, find the variant the message asks for.
 
     With `replace` (a correction to a proposal), an item that has one gets the variant the message
     now asks for: when it names the item, or when it is the only one.
     """
-    names = [line.name for line in order.lines if line.item_id in task.item_ids]
+    chosen = [c for c in line_candidates(order) if c.item_id in task.item_ids]
     first_open = next((i for i, new in enumerate(task.new_item_ids) if new is None), None)
     for index, item_id in enumerate(task.item_ids):
         line = next((line for line in order.lines if line.item_id == item_id), None)
@@ -206,7 +193,8 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             continue
         product = turn.product(line.product_id)
         asked_about = index == first_open or (replace and len(task.item_ids) == 1)
-        text = _segment(turn.text, line.name, names, asked_about=asked_about)
+        this = next(c for c in chosen if c.item_id == item_id)
+        text = segment(turn.text, this, chosen, asked_about=asked_about)
         if not text:
             continue
         if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:
@@ -218,9 +206,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             task.new_item_ids[index] = direct[0].item_id
             continue
         ctx = UnderstandingContext(
-            original_item=Candidate(
-                item_id=line.item_id, name=line.name, options=line.options, product_id=line.product_id
-            ),
+            original_item=this,
             variants=tuple(
                 Candidate(
                     item_id=v.item_id,
@@ -234,7 +220,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             ),
         )
         resolved = None
-        for wanted in _wanted_parts(text, line.name):
+        for wanted in wanted_parts(text, line.name):
             resolved = understand(wanted, ctx).variant
             if (
                 resolved is not None
@@ -250,23 +236,6 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             turn.say(f"Sorry, the {line.name} with {_opts(resolved.options)} is out of stock.")
             continue
         task.new_item_ids[index] = resolved.item_id
-
-
-_CHANGE_MARKER = re.compile(
-    r"\b(?:changed? (?:it |them )?(?:to|into)|switched to|swapped for|to|into|as)\b", re.I
-)
-
-
-def _wanted_parts(text: str, name: str) -> list[str]:
-    """Where the wanted variant is described. 'the Dumbbell Set (30-50 lbs, rubber) changed to 55-75
-    lbs, iron' names the current options too: the words after the change marker come first, then
-    the whole text."""
-    low = text.lower()
-    start = low.find(name.lower())
-    after = re.sub(r"\([^)]*\)", " ", text[start + len(name) :] if start >= 0 else text)
-    marker = _CHANGE_MARKER.search(after)
-    parts = [after[marker.end() :]] if marker else []
-    return [*parts, text]
 
 
 def _opts(options: dict[str, str]) -> str:

@@ -182,7 +182,7 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
         )
     # "the t-shirt" with two shirts, or "the blue one" with a blue shirt and a blue bottle.
     several = any(len(ids) > 1 for ids in by_group.values()) or (not named and len(by_group) > 1)
-    if several and named and _each_described(pool, candidates, mentioned):
+    if several and named and _each_described(tokens, pool, candidates, mentioned):
         plural = True  # "the helmet in L, blue and the helmet in S, black": both, each by its options
     if not plural:  # "the water bottle" with two identical lines of it is one of them
         pool = [
@@ -194,16 +194,21 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
 
 
 def _each_described(
-    pool: list[int], candidates: Sequence[Candidate], mentioned: dict[str, dict[str, int]]
+    tokens: list[str], pool: list[int], candidates: Sequence[Candidate], mentioned: dict[str, dict[str, int]]
 ) -> bool:
-    """Whether every item left of a product is told apart from the others by a mentioned value."""
+    """Whether every item left of a product is named in its own right ("the Helmet in L, blue and the
+    Helmet in S, black"): the name said once per item, each told apart by a value of its own. Said
+    once, the other values describe what it should become ("the Dumbbell Set in 30-50 lbs as 55-75")."""
     if not mentioned:
         return False
     groups: dict[str, list[Candidate]] = {}
     for i in pool:
         groups.setdefault(candidates[i].product_id or candidates[i].name.lower(), []).append(candidates[i])
     for members in groups.values():
-        for c in {m.item_id: m for m in members}.values():
+        distinct = {m.item_id: m for m in members}
+        if len(distinct) > 1 and len(find_phrase(tokens, norm_tokens(members[0].name))) < len(distinct):
+            return False
+        for c in distinct.values():
             others = [m for m in members if m.item_id != c.item_id]
             own = [(k, v) for k, v in c.options.items() if all(o.options.get(k) != v for o in others)]
             if others and not any(v in mentioned.get(k, {}) for k, v in own):

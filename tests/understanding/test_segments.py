@@ -1,0 +1,50 @@
+"""Which words of a message are about which item, including two lines of one product."""
+
+from __future__ import annotations
+
+from shopkeeper.understanding import Candidate
+from shopkeeper.understanding.segments import segment, wanted_parts
+
+
+def _speaker(item_id: str, color: str) -> Candidate:
+    return Candidate(
+        item_id=item_id,
+        name="Bluetooth Speaker",
+        product_id="spk",
+        options={"color": color, "battery life": "10 hours", "water resistance": "no"},
+    )
+
+
+GREEN, BLACK = _speaker("g", "green"), _speaker("b", "black")
+LAMP = Candidate(item_id="lamp", name="Desk Lamp", product_id="lamp", options={"color": "white"})
+
+
+def test_two_lines_of_one_product_get_their_own_clauses() -> None:
+    chosen = [GREEN, BLACK]
+    for text, green, black in [
+        (
+            "the green Bluetooth Speaker changed to red, 20 hours and the black Bluetooth Speaker changed to blue",
+            "the green Bluetooth Speaker changed to red, 20 hours",
+            "the black Bluetooth Speaker changed to blue",
+        ),
+        (
+            "The Bluetooth Speaker (green) in red instead and the Bluetooth Speaker in black in blue instead.",
+            "The Bluetooth Speaker (green) in red instead",
+            "the Bluetooth Speaker in black in blue instead.",
+        ),
+    ]:
+        assert segment(text, GREEN, chosen, asked_about=False) == green
+        assert segment(text, BLACK, chosen, asked_about=False) == black
+
+
+def test_different_products_split_at_the_next_name() -> None:
+    text = "the Desk Lamp in black and the Bluetooth Speaker as red"
+    assert segment(text, LAMP, [LAMP, GREEN], asked_about=False) == "Desk Lamp in black and the "
+    assert segment(text, GREEN, [LAMP, GREEN], asked_about=False) == "Bluetooth Speaker as red"
+    assert segment("red please", GREEN, [LAMP, GREEN], asked_about=True) == "red please"
+    assert segment("red please", LAMP, [LAMP, GREEN], asked_about=False) == ""
+
+
+def test_the_wanted_variant_follows_the_change_marker() -> None:
+    parts = wanted_parts("the Bluetooth Speaker (green) changed to red, 20 hours", "Bluetooth Speaker")
+    assert parts[0].strip() == "red, 20 hours"
