@@ -227,3 +227,56 @@ def test_a_no_and_a_restated_variant_changes_the_proposed_one(
     assert events_of(again, "proposal")[0].arguments["new_item_ids"] == [second.item_id], c.transcript  # type: ignore[attr-defined]
     c.say("yes")
     assert _order(store, order.id).status == "exchange requested"
+
+
+def test_a_new_address_in_the_first_message_does_not_spoil_identity(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Name, zip code and a new shipping address with another zip code, all in one message."""
+    customer, order = customer_with("pending", lambda c, o: c.address.zip != "10064")
+    c = chat()
+    reply = c.say(
+        f"Hi! I'm {customer.first_name} {customer.last_name}, zip code {customer.address.zip}. Please change "
+        f"the shipping address of order {order.id} to 953 Park Avenue, Suite 613, New York, NY 10064, USA."
+    )
+    proposal = events_of(reply, "proposal")
+    assert proposal, c.transcript
+    assert proposal[0].arguments["address"]["zip"] == "10064"  # type: ignore[attr-defined]
+
+
+def test_a_return_with_its_refund_and_an_item_change_in_one_message(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Two requests up front: a return with where its refund goes, then an item change on another
+    order whose only recognised clause is "... for the price difference". Each request reads its own
+    part: the refund clause stays with the return, the change starts at the sentence naming its order."""
+
+    def changeable(order):  # type: ignore[no-untyped-def]
+        line = order.lines[0]
+        with store.session() as s:
+            product = repository.get_product(s, line.product_id)
+        return line, [v for v in product.variants if v.available and v.item_id != line.item_id]
+
+    def pending_of(customer):  # type: ignore[no-untyped-def]
+        with store.session() as s:
+            orders = repository.list_orders(s, customer.id)
+        return next((o for o in orders if o.status == "pending" and len(changeable(o)[1]) >= 1), None)
+
+    customer, delivered = customer_with("delivered", lambda c, o: pending_of(c) is not None)
+    pending = pending_of(customer)
+    line, (wanted, *_) = changeable(pending)
+    returned = delivered.lines[0]
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"I want to return the {returned.name} from order {delivered.id}. Refund to the original payment method, "
+        f"please. Also: On my pending order {pending.id} I'd like the {line.name} as "
+        f"{', '.join(wanted.options.values())}. Use the original payment method for the price difference."
+    )
+    first = events_of(reply, "proposal")[0]
+    assert first.action == "return_order_items" and first.arguments["order_id"] == delivered.id, c.transcript  # type: ignore[attr-defined]
+    second = events_of(c.say("yes"), "proposal")
+    assert second, c.transcript
+    assert second[0].action == "modify_order_items", c.transcript  # type: ignore[attr-defined]
+    assert second[0].arguments["order_id"] == pending.id  # type: ignore[attr-defined]
+    assert second[0].arguments["new_item_ids"] == [wanted.item_id]  # type: ignore[attr-defined]

@@ -315,3 +315,25 @@ def test_a_value_shared_by_two_options_goes_to_the_one_named() -> None:
     assert found.requested == {"lens color": "brown"} and found.item_id == "black-brown"
     found = resolve_variant("I'd like the brown frame", original, glasses)
     assert found.requested == {"frame color": "brown"} and found.item_id == "brown-black"
+
+
+def test_a_shared_value_takes_the_only_option_that_has_such_a_variant() -> None:
+    """ "as black" with a brown frame and brown lenses: only a black frame with brown lenses exists,
+    so that is meant; with both in stock it stays unsettled (not exact) rather than guessed."""
+
+    def glasses(*pairs: tuple[str, str]) -> list[Candidate]:
+        return [
+            Candidate(
+                item_id=f"{f}-{lens}",
+                name="Sunglasses",
+                product_id="p",
+                options={"frame color": f, "lens color": lens},
+            )
+            for f, lens in pairs
+        ]
+
+    stock = glasses(("brown", "brown"), ("black", "brown"), ("silver", "black"))
+    found = resolve_variant("I want the Sunglasses as black.", stock[0], stock)
+    assert found.item_id == "black-brown" and found.exact, found
+    both = glasses(("brown", "brown"), ("black", "brown"), ("brown", "black"))
+    assert not resolve_variant("I want the Sunglasses as black.", both[0], both).exact

@@ -86,7 +86,9 @@ def collect_identity(turn: Turn) -> None:
     ):
         ident["first_name"], ident["last_name"] = bare
     if e.zip_codes:
-        ident["zip"] = e.zip_codes[-1]
+        # "I'm Ana Lopez, zip 80281 ... ship it to ..., NY 10064": the new address's zip is not the account's.
+        own = [z for z in e.zip_codes if e.address is None or z != e.address.zip] or list(e.zip_codes)
+        ident["zip"] = own[-1]
     if not (e.emails or e.name or e.zip_codes) and not (turn.state.asked == "identity" and ident):
         return
     if verified(turn):

@@ -34,22 +34,36 @@ HANDOFF = (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT)
 ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
 _CHANGE_WORDS = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace|as)\b", re.I)
 _PRICE_DIFFERENCE = re.compile(r"\bprice difference\b|\bdifference in price\b", re.I)
+_SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
-def _item_change_for(turn: Turn) -> Intent | None:
-    """An item change implied by naming an order of ours, one of its items and a wanted change."""
-    for oid in turn.u.entities.order_ids:
+def _item_change_for(turn: Turn, part: str | None = None) -> Intent | None:
+    """An item change implied by naming an order of ours, one of its items and a wanted change (in
+    `part` of the message, by default all of it)."""
+    text = turn.text if part is None else part
+    for oid in turn.u.entities.order_ids if part is None else extract_order_ids(part):
         order = turn.order(oid)
         if order is None:
             continue
-        text = turn.text.lower()
-        named = any(line.name.lower() in text for line in order.lines)
-        if named and (_CHANGE_WORDS.search(turn.text) or _PRICE_DIFFERENCE.search(turn.text)):
+        named = any(line.name.lower() in text.lower() for line in order.lines)
+        if named and (_CHANGE_WORDS.search(text) or _PRICE_DIFFERENCE.search(text)):
             if order.status == "pending":
                 return Intent.MODIFY_ITEMS
             if order.status == "delivered":
                 return Intent.EXCHANGE_ITEMS
     return None
+
+
+def _own_start(text: str, start: int, earlier: int) -> int:
+    """Where a request whose first recognised clause is at `start` begins: at the sentence before it
+    that names an order the text since `earlier` (the request before) has not named yet. "Also: on
+    order #W2 I'd like the kettle as 2L. Use my Visa for the price difference." starts at "Also"."""
+    begins = [earlier] + [m.end() for m in _SENTENCE.finditer(text, earlier, start) if m.end() < start]
+    for b in reversed(begins[1:]):
+        sentence = text[b : next((e for e in begins if e > b), start)]
+        if set(extract_order_ids(sentence)) - set(extract_order_ids(text[earlier:b])):
+            return b
+    return start
 
 
 def _parts(text: str, starts: list[int]) -> list[str]:
@@ -63,6 +77,12 @@ def _parts(text: str, starts: list[int]) -> list[str]:
         end = next((q for q in known if q > p), len(text))
         out.append(text[p:end].strip())
     return out
+
+
+def _change_for(turn: Turn) -> Intent:
+    return _item_change_for(turn) or (
+        Intent.EXCHANGE_ITEMS if re.search(r"\bexchang", turn.text, re.I) else Intent.MODIFY_ITEMS
+    )
 
 
 def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, str]]:
@@ -80,22 +100,27 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     # Requests in the order the customer wrote them; the rest by confidence.
     position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
     ordered = sorted(kept, key=lambda s: (position[id(s)], -s.confidence))
-    # "Use my Visa for the price difference" belongs to an item change, not a payment change.
-    change = _item_change_for(turn) or (
-        Intent.EXCHANGE_ITEMS if re.search(r"\bexchang", turn.text, re.I) else Intent.MODIFY_ITEMS
-    )
-    intents = [
-        change if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") else s.intent
-        for s in ordered
-    ]
     starts = [position[id(s)] if position[id(s)] < 10**6 else -1 for s in ordered]
+    # "Use my Visa for the price difference" belongs to an item change, not a payment change: the
+    # change asked for in the sentences before it, when no request of its own was recognised there.
+    intents = []
+    for k, s in enumerate(ordered):
+        if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
+            earlier = max((st for st in starts[:k] if 0 <= st < starts[k]), default=0)
+            starts[k] = _own_start(turn.text, starts[k], earlier)
+            end = next((st for st in sorted(starts) if st > starts[k]), len(turn.text))
+            intents.append(_item_change_for(turn, turn.text[starts[k] : end]) or _change_for(turn))
+        else:
+            intents.append(s.intent)
     # A change request's "use my card for the price difference" clause stays with the change.
+    # So does "refund it to my gift card" after a return, when it names no order of its own.
     for k in range(len(intents) - 1, 0, -1):
-        if (
-            intents[k] == intents[k - 1]
-            and starts[k] >= 0
-            and _PRICE_DIFFERENCE.search(ordered[k].span or "")
-        ):
+        detail = (intents[k] == intents[k - 1] and _PRICE_DIFFERENCE.search(ordered[k].span or "")) or (
+            intents[k] == Intent.REQUEST_REFUND
+            and intents[k - 1] == Intent.RETURN_ITEMS
+            and not extract_order_ids(ordered[k].span or "")
+        )
+        if detail and starts[k] >= 0:
             starts[k] = -2
     parts = _parts(turn.text, [st if st != -2 else -1 for st in starts])
     pairs = [(i, p) for i, p, st in zip(intents, parts, starts, strict=True) if st != -2]

@@ -9,6 +9,7 @@ words or numbers ("L", "10", "yes") count only next to their option name ("size 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -380,6 +381,31 @@ def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) ->
     return request
 
 
+def _one_reading(
+    request: dict[str, str], original: Candidate, available: Sequence[Candidate]
+) -> dict[str, str]:
+    """'the sunglasses as black' with a brown frame and brown lenses: black may be either. When the
+    request as a whole has no variant but exactly one reading (one option per shared value) has a
+    variant that keeps everything else, that reading is meant."""
+    keys_of: dict[str, list[str]] = {}
+    for key, value in request.items():
+        keys_of.setdefault(value, []).append(key)
+    shared = {value: keys for value, keys in keys_of.items() if len(keys) > 1}
+
+    def exists(reading: dict[str, str]) -> bool:
+        wanted = {**{k: v for k, v in original.options.items() if k not in reading}, **reading}
+        return any(all(c.options.get(k) == v for k, v in wanted.items()) for c in available)
+
+    if not shared or exists(request):
+        return request
+    readings = []
+    for choice in itertools.product(*shared.values()):
+        reading = {k: v for k, v in request.items() if v not in shared or k in choice}
+        if exists(reading):
+            readings.append(reading)
+    return readings[0] if len(readings) == 1 else request
+
+
 def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate]) -> VariantResolution:
     """The available variant of the original's product that has the options the text asks for, keeping
     the original's other options where possible. `exact` when every requested value is matched."""
@@ -390,6 +416,8 @@ def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate
     if all(original.options.get(k) == v for k, v in request.items()):
         # "the skateboard in 34 inch" says which item, not what instead: nothing to change to yet.
         return VariantResolution(requested=request, reason="only the original's options mentioned")
+
+    request = _one_reading(request, original, [v for v in same if v.available is not False])
 
     def score(v: Candidate) -> tuple[int, int]:
         hits = sum(1 for k, val in request.items() if v.options.get(k) == val)
