@@ -103,6 +103,15 @@ def test_two_items_of_one_product_each_told_apart_are_both_meant() -> None:
     assert found.item_ids == ("h-l", "bell", "h-s") and not found.ambiguous, found
     assert resolve_items("the blue Cycling Helmet", lines).item_ids == ("h-l",)
     assert resolve_items("the Cycling Helmet and the bell", lines).ambiguous
+    # A value the other item lacks ("vented") does not drop it when it is named in its own right.
+    lines[2] = Candidate(
+        item_id="h-s", name="Cycling Helmet", product_id="h", options={"size": "S", "vents": "no"}
+    )
+    lines[0] = Candidate(
+        item_id="h-l", name="Cycling Helmet", product_id="h", options={"size": "L", "vents": "yes"}
+    )
+    found = resolve_items("the Cycling Helmet in size L with vents, and the Cycling Helmet in size S", lines)
+    assert found.item_ids == ("h-l", "h-s") and not found.ambiguous, found
     # Named once, the other item's values say what it should become: not both helmets.
     assert resolve_items("the Cycling Helmet in L, blue as S, black", lines).ambiguous
 

@@ -28,6 +28,11 @@ def test_two_lines_of_one_product_get_their_own_clauses() -> None:
             "the black Bluetooth Speaker changed to blue",
         ),
         (
+            "I'd like to exchange the green Bluetooth Speaker as red and the black Bluetooth Speaker as blue",
+            "I'd like to exchange the green Bluetooth Speaker as red",
+            "the black Bluetooth Speaker as blue",
+        ),
+        (
             "The Bluetooth Speaker (green) in red instead and the Bluetooth Speaker in black in blue instead.",
             "The Bluetooth Speaker (green) in red instead",
             "the Bluetooth Speaker in black in blue instead.",

@@ -103,11 +103,15 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     starts = [position[id(s)] if position[id(s)] < 10**6 else -1 for s in ordered]
     # "Use my Visa for the price difference" belongs to an item change, not a payment change: the
     # change asked for in the sentences before it, when no request of its own was recognised there.
-    intents = []
+    intents: list[Intent] = []
     for k, s in enumerate(ordered):
         if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
             earlier = max((st for st in starts[:k] if 0 <= st < starts[k]), default=0)
-            starts[k] = _own_start(turn.text, starts[k], earlier)
+            own = _own_start(turn.text, starts[k], earlier)
+            if own == starts[k] and intents and intents[-1] in (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS):
+                intents.append(intents[-1])  # the item change just before it, recognised on its own
+                continue
+            starts[k] = own
             end = next((st for st in sorted(starts) if st > starts[k]), len(turn.text))
             intents.append(_item_change_for(turn, turn.text[starts[k] : end]) or _change_for(turn))
         else:

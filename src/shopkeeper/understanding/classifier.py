@@ -286,6 +286,9 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+_ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
+
+
 def split_clauses(text: str) -> list[str]:
     """Split a message where a new request may start (sentence ends, 'and also', 'and can you' ...)."""
     parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text) if p and p.strip(" ,")]
@@ -339,13 +342,17 @@ def _decide(
 ) -> list[IntentGuess]:
     best = int(probs[0].argmax())
     guesses = [IntentGuess(classifier.labels[best], float(probs[0, best]), text)]
+    family = [classifier.labels.index(i) for i in _ITEM_CHANGES if i in classifier.labels]
     for clause, row in zip(clauses, probs[1:], strict=True):
         i = int(row.argmax())
         intent = classifier.labels[i]
+        # Changing an item of a pending order and exchanging a delivered one are one request to the
+        # flows (the order's status decides); a clause split between the two is still that request.
+        confidence = float(row[family].sum()) if i in family else float(row[i])
         if intent == guesses[0].intent and guesses[0].span == text:  # the primary request's own words
             guesses[0] = IntentGuess(intent, guesses[0].confidence, clause)
-        elif row[i] >= threshold and not any(g.intent == intent for g in guesses):
-            guesses.append(IntentGuess(intent, float(row[i]), clause))
+        elif confidence >= threshold and not any(g.intent == intent for g in guesses):
+            guesses.append(IntentGuess(intent, confidence, clause))
     # A greeting around a request: the request is what matters.
     tasks = [g for g in guesses if g.intent in TASK_INTENTS]
     if guesses[0].intent not in TASK_INTENTS and tasks:

@@ -149,6 +149,11 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
         contradicted: list[int] = []
         pool_groups = [[i for i in g if i in pool] for g in groups.values()]
         for members in (g for g in pool_groups if g):
+            if named and len(members) > 1 and _each_described(tokens, members, candidates, mentioned):
+                kept.extend(
+                    members
+                )  # "the medium Grill ... and the Grill (portable)": both, whatever fits best
+                continue
             fits = {i: _option_fit(candidates[i], mentioned) for i in members}
             best = max(fits.values())
             if best > 0:

@@ -32,7 +32,9 @@ def _own_values(line: Candidate, siblings: Sequence[Candidate]) -> set[tuple[str
 def _describes(clause: str, line: Candidate, siblings: Sequence[Candidate]) -> int:
     """How well the clause's description of the current item (before any change marker) fits `line`
     rather than its siblings: its own values mentioned, less the siblings' own values."""
-    marker = _CHANGE_MARKER.search(clause)
+    named_at = clause.lower().find(line.name.lower())
+    after = named_at + len(line.name) if named_at >= 0 else 0
+    marker = _CHANGE_MARKER.search(clause, after)  # "I'd like to exchange the green X as red": not "to"
     described = clause[: marker.start()] if marker else clause
     mentioned = option_mentions(described, [line, *siblings])
     said = {(k, v) for k, values in mentioned.items() for v in values}
