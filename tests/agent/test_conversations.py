@@ -280,3 +280,33 @@ def test_a_return_with_its_refund_and_an_item_change_in_one_message(
     assert second[0].action == "modify_order_items", c.transcript  # type: ignore[attr-defined]
     assert second[0].arguments["order_id"] == pending.id  # type: ignore[attr-defined]
     assert second[0].arguments["new_item_ids"] == [wanted.item_id]  # type: ignore[attr-defined]
+
+
+def test_answering_for_one_item_keeps_the_other_chosen_items(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Two items to exchange; naming the first while saying what it should become must not drop the
+    second (it used to: the named item replaced the choice)."""
+
+    def variants(order, line):  # type: ignore[no-untyped-def]
+        with store.session() as s:
+            product = repository.get_product(s, line.product_id)
+        return [v for v in product.variants if v.available and v.item_id != line.item_id]
+
+    customer, order = customer_with(
+        "delivered",
+        lambda c, o: (
+            len({ln.name for ln in o.lines}) == len(o.lines) >= 2
+            and all(variants(o, ln) for ln in o.lines[:2])
+        ),
+    )
+    first, second = order.lines[:2]
+    c = chat()
+    c.say(customer.email)
+    asked = c.say(f"I'd like to exchange the {first.name} and the {second.name} from order {order.id}")
+    assert events_of(asked, "question")[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]
+    wanted = variants(order, first)[0]
+    reply = c.say(f"The {first.name} changed to {', '.join(wanted.options.values())}, please.")
+    question = events_of(reply, "question")
+    assert question and question[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]
+    assert second.name in reply.text, c.transcript

@@ -56,7 +56,9 @@ class SimulatedCustomer:
     _told_order: bool = field(init=False, default=False)  # the current goal's order id was said
     _raised: bool = field(init=False, default=False)  # the agent has heard of the current goal
     _stalled: bool = field(init=False, default=False)  # the agent's last reply asked for nothing
-    _asked: dict[tuple[int, str], int] = field(init=False, default_factory=dict)  # times each slot was asked
+    _asked: dict[tuple[int, str, tuple[str, ...]], int] = field(
+        init=False, default_factory=dict
+    )  # times asked
 
     def __post_init__(self) -> None:
         self._rng = random.Random(f"{self.seed}:{self.style}")
@@ -165,7 +167,9 @@ class SimulatedCustomer:
 
     def _answer_slot(self, slot: str, options: list[str], reply: str = "") -> str:
         goal, rng, view = self.goal, self._rng, self.view
-        key = (self._current, slot)
+        # The same question: same slot, same choices offered ("what instead of the helmet?" is not the
+        # question about the speaker asked again).
+        key = (self._current, slot, tuple(options))
         self._asked[key] = self._asked.get(key, 0) + 1
         if self._asked[key] > MAX_REPEATS and slot != "anything_else":
             return self._give_up(slot)

@@ -184,7 +184,8 @@ def _step(turn: Turn, task: Task) -> bool:
         next_task(turn)
         return False
     if task.kind in ("return", "exchange", "modify_items"):
-        slots.fill_items(turn, task, order, replace=turn.state.asked in ("items", "new_items"))
+        asked = turn.state.asked
+        slots.fill_items(turn, task, order, replace=asked in ("items", "new_items"), narrow=asked == "items")
         if not task.item_ids:
             slots.ask_items(turn, task, order)
             return True

@@ -145,10 +145,12 @@ def _named_items(text: str, order: Order) -> list[str]:
     return [ids[0] for _, ids in found]
 
 
-def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -> bool:
+def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, narrow: bool = True) -> bool:
     """Set the items of `order` the message points at; True if it named any.
 
-    With `replace`, named items replace the chosen ones (choices for the same items are kept).
+    With `replace`, named items replace the chosen ones (choices for the same items are kept); without
+    `narrow`, naming some of the chosen items keeps them all ("the vacuum as bagless", answering what
+    the vacuum should become, does not drop the speaker chosen with it).
     """
     ctx = UnderstandingContext(
         items=line_candidates(order), product_names=tuple(line.name for line in order.lines)
@@ -161,6 +163,8 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False) -
         ids = [i for i in resolved.item_ids if order.line_count(i) > 0]
     if not ids or (task.item_ids and not replace) or sorted(ids) == sorted(task.item_ids):
         return bool(ids)
+    if not narrow and set(ids) <= set(task.item_ids):
+        return True
     task.item_ids = ids
     task.new_item_ids = [None] * len(ids)
     return True
