@@ -56,9 +56,8 @@ class SimulatedCustomer:
     _told_order: bool = field(init=False, default=False)  # the current goal's order id was said
     _raised: bool = field(init=False, default=False)  # the agent has heard of the current goal
     _stalled: bool = field(init=False, default=False)  # the agent's last reply asked for nothing
-    _asked: dict[tuple[int, str, tuple[str, ...]], int] = field(
-        init=False, default_factory=dict
-    )  # times asked
+    # How often each question was asked: by goal, slot and the choices offered.
+    _asked: dict[tuple[int, str, tuple[str, ...]], int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(f"{self.seed}:{self.style}")

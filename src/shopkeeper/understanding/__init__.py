@@ -27,8 +27,9 @@ from shopkeeper.understanding.models import (
     UnderstandingContext,
     VariantResolution,
 )
-from shopkeeper.understanding.references import resolve_items, resolve_order, resolve_variant
+from shopkeeper.understanding.references import resolve_items, resolve_order
 from shopkeeper.understanding.understand import understand
+from shopkeeper.understanding.variants import resolve_variant
 
 __all__ = [
     "BITEXT_TO_INTENT",

@@ -1,5 +1,5 @@
 """Reference resolution: from "the keyboard", "both of them", "the blue one in size L", "all except the
-lamp", "my last order" or "exchange it for the black one in size 10" to concrete ids.
+lamp" or "my last order" to concrete ids (the variant asked for is `variants.py`).
 
 Pure functions over candidates the caller passes (order lines, product variants, orders); nothing here
 reads a store or knows a particular catalogue. Product names and option values are matched
@@ -9,7 +9,6 @@ words or numbers ("L", "10", "yes") count only next to their option name ("size 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
@@ -19,11 +18,10 @@ from shopkeeper.understanding.models import (
     ItemResolution,
     OrderCandidate,
     OrderResolution,
-    VariantResolution,
 )
 from shopkeeper.understanding.text import find_phrase, norm_tokens, singular, words_match
 
-__all__ = ["option_mentions", "resolve_items", "resolve_order", "resolve_variant"]
+__all__ = ["option_mentions", "resolve_items", "resolve_order"]
 
 _NEEDS_KEY = {"yes", "no", "none", "full", "half"}
 _SIZE_WORDS = {"xs": ["extra small"], "s": ["small"], "m": ["medium"], "l": ["large"], "xl": ["extra large"]}
@@ -149,10 +147,9 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
         contradicted: list[int] = []
         pool_groups = [[i for i in g if i in pool] for g in groups.values()]
         for members in (g for g in pool_groups if g):
+            # "the medium Grill ... and the Grill (portable)": both, whichever fits the values better.
             if named and len(members) > 1 and _each_described(tokens, members, candidates, mentioned):
-                kept.extend(
-                    members
-                )  # "the medium Grill ... and the Grill (portable)": both, whatever fits best
+                kept.extend(members)
                 continue
             fits = {i: _option_fit(candidates[i], mentioned) for i in members}
             best = max(fits.values())
@@ -191,11 +188,10 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
     if several and named and _each_described(tokens, pool, candidates, mentioned):
         plural = True  # "the helmet in L, blue and the helmet in S, black": both, each by its options
     if not plural:  # "the water bottle" with two identical lines of it is one of them
-        pool = [
-            i
-            for n, i in enumerate(pool)
-            if all(candidates[j].item_id != candidates[i].item_id for j in pool[:n])
-        ]
+        first: dict[str, int] = {}
+        for i in pool:
+            first.setdefault(candidates[i].item_id, i)
+        pool = list(first.values())
     return pool, several and not plural, how
 
 
@@ -320,136 +316,3 @@ def resolve_order(text: str, orders: Sequence[OrderCandidate]) -> OrderResolutio
     if len(orders) == 1 and re.search(r"\b(my|the|this|that) (order|purchase)\b", text, re.I):
         return OrderResolution(order_id=orders[0].order_id, reason="only order")
     return OrderResolution(ambiguous=len(pool) > 1 and pool != ordered, reason="not settled")
-
-
-# ---------------------------------------------------------------- variants
-
-_TARGET = re.compile(r"\b(?:for|to|with|into|instead)\b", re.I)
-_INSTEAD_OF = re.compile(r"\binstead of\b[^,.;!?]*?(?=\bfor\b|[,.;!?]|$)", re.I)
-
-
-def _keys_named_near(tokens: list[str], value: str, keys: list[str]) -> list[str]:
-    """Of several option names sharing a value, those whose own words stand closest to it: up to three
-    words before ("frame color black") or right after ("brown lenses")."""
-    shared = set.intersection(*(set(norm_tokens(k)) for k in keys))
-    own = {k: set(norm_tokens(k)) - shared for k in keys}
-    hits = find_phrase(tokens, norm_tokens(value))
-    size = len(norm_tokens(value))
-    distance: dict[str, int] = {}
-    for k in keys:
-        for p in hits:
-            for d in range(1, 4):
-                if p - d >= 0 and tokens[p - d] in own[k]:
-                    distance[k] = min(distance.get(k, 9), d)
-            if p + size < len(tokens) and tokens[p + size] in own[k]:
-                distance[k] = min(distance.get(k, 9), 1)
-    if not distance:
-        return []
-    best = min(distance.values())
-    return [k for k in keys if distance.get(k) == best]
-
-
-def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) -> dict[str, str]:
-    """Option values the customer asks for, one per option name."""
-    text = _INSTEAD_OF.sub(" ", text)
-    segments = [text[m.end() :] for m in _TARGET.finditer(text)] + [text]
-    mentioned: dict[str, dict[str, int]] = {}
-    for segment in segments:
-        mentioned = option_mentions(segment, [original, *variants])
-        if mentioned:
-            break
-    if not mentioned:
-        return {}
-    tokens = norm_tokens(text)
-    # One value under several option names ("black" frame / lens): the name said nearby wins, else the
-    # options where it would be a change.
-    by_value: dict[str, list[str]] = {}
-    for key, values in mentioned.items():
-        for value in values:
-            by_value.setdefault(value, []).append(key)
-    for value, keys in by_value.items():
-        if len(keys) < 2:
-            continue
-        near = _keys_named_near(tokens, value, keys)
-        changing = [k for k in keys if original.options.get(k) != value]
-        keep = near or changing or keys[:1]
-        for k in keys:
-            if k not in keep:
-                mentioned[k].pop(value, None)
-    request: dict[str, str] = {}
-    for key, values in mentioned.items():
-        if not values:
-            continue
-        changes = {v: p for v, p in values.items() if v != original.options.get(key)}
-        pick = changes or values
-        request[key] = max(pick, key=lambda v: pick[v])  # the value said last ("from clicky to linear")
-    return request
-
-
-def _one_reading(
-    request: dict[str, str], original: Candidate, available: Sequence[Candidate]
-) -> dict[str, str]:
-    """'the sunglasses as black' with a brown frame and brown lenses: black may be either. When the
-    request as a whole has no variant but exactly one reading (one option per shared value) has a
-    variant that keeps everything else, that reading is meant."""
-    keys_of: dict[str, list[str]] = {}
-    for key, value in request.items():
-        keys_of.setdefault(value, []).append(key)
-    shared = {value: keys for value, keys in keys_of.items() if len(keys) > 1}
-
-    def exists(reading: dict[str, str]) -> bool:
-        wanted = {**{k: v for k, v in original.options.items() if k not in reading}, **reading}
-        return any(all(c.options.get(k) == v for k, v in wanted.items()) for c in available)
-
-    if not shared or exists(request):
-        return request
-    readings = []
-    for choice in itertools.product(*shared.values()):
-        reading = {k: v for k, v in request.items() if v not in shared or k in choice}
-        if exists(reading):
-            readings.append(reading)
-    return readings[0] if len(readings) == 1 else request
-
-
-def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate]) -> VariantResolution:
-    """The available variant of the original's product that has the options the text asks for, keeping
-    the original's other options where possible. `exact` when every requested value is matched."""
-    same = [v for v in variants if original.product_id is None or v.product_id in (None, original.product_id)]
-    request = _requested(text, original, same)
-    if not request:
-        return VariantResolution(reason="no option mentioned")
-    if all(original.options.get(k) == v for k, v in request.items()):
-        # "the skateboard in 34 inch" says which item, not what instead: nothing to change to yet.
-        return VariantResolution(requested=request, reason="only the original's options mentioned")
-
-    request = _one_reading(request, original, [v for v in same if v.available is not False])
-
-    def score(v: Candidate) -> tuple[int, int]:
-        hits = sum(1 for k, val in request.items() if v.options.get(k) == val)
-        kept = sum(1 for k, val in original.options.items() if k not in request and v.options.get(k) == val)
-        return hits, kept
-
-    others = [v for v in same if v.item_id != original.item_id]
-    available = [v for v in others if v.available is not False]
-    if not others:
-        return VariantResolution(requested=request, reason="no other variant")
-    best = max(available, key=score) if available else None
-    exact_any = [v for v in others if score(v)[0] == len(request)]
-    if best is None or score(best)[0] < len(request):
-        if exact_any and best is not None and not any(v.available is not False for v in exact_any):
-            return VariantResolution(requested=request, reason="requested variant is not available")
-        if best is None:
-            return VariantResolution(requested=request, reason="no available variant")
-        exact, reason = False, "closest available variant"
-    else:
-        exact, reason = True, "match"
-    changed = tuple(k for k, v in original.options.items() if k not in request and best.options.get(k) != v)
-    return VariantResolution(
-        item_id=best.item_id,
-        options=dict(best.options),
-        requested=request,
-        exact=exact,
-        available=True,
-        other_changes=changed,
-        reason=reason,
-    )

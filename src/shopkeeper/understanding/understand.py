@@ -14,7 +14,8 @@ from shopkeeper.understanding.classifier import Fallback, IntentClassifier, clas
 from shopkeeper.understanding.entities import extract_entities
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
-from shopkeeper.understanding.references import resolve_items, resolve_order, resolve_variant
+from shopkeeper.understanding.references import resolve_items, resolve_order
+from shopkeeper.understanding.variants import resolve_variant
 
 __all__ = ["understand"]
 
