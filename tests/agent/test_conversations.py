@@ -22,6 +22,13 @@ def _order(store: Database, order_id: str):  # type: ignore[no-untyped-def]
         return repository.get_order(s, order_id)
 
 
+def _other_variants(store: Database, line):  # type: ignore[no-untyped-def]
+    """The available variants of an order line's product, other than the line's own."""
+    with store.session() as s:
+        product = repository.get_product(s, line.product_id)
+    return [v for v in product.variants if v.available and v.item_id != line.item_id]
+
+
 def test_cancel_after_identity_and_explicit_yes(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
@@ -205,16 +212,14 @@ def test_a_no_and_a_restated_variant_changes_the_proposed_one(
     """After "no", the variant the customer restates replaces the one proposed (it used to come back
     unchanged until the customer gave up)."""
 
-    def others(order):  # type: ignore[no-untyped-def]
-        line = order.lines[0]
-        with store.session() as s:
-            product = repository.get_product(s, line.product_id)
-        return line, [v for v in product.variants if v.available and v.item_id != line.item_id]
-
     customer, order = customer_with(
-        "delivered", lambda c, o: len({ln.name for ln in o.lines}) == len(o.lines) and len(others(o)[1]) >= 2
+        "delivered",
+        lambda c, o: (
+            len({ln.name for ln in o.lines}) == len(o.lines) and len(_other_variants(store, o.lines[0])) >= 2
+        ),
     )
-    line, (first, second) = others(order)[0], others(order)[1][:2]
+    line = order.lines[0]
+    first, second = _other_variants(store, line)[:2]
     words = lambda v: ", ".join(v.options.values())  # noqa: E731
     c = chat()
     c.say(customer.email)
@@ -251,20 +256,15 @@ def test_a_return_with_its_refund_and_an_item_change_in_one_message(
     order whose only recognised clause is "... for the price difference". Each request reads its own
     part: the refund clause stays with the return, the change starts at the sentence naming its order."""
 
-    def changeable(order):  # type: ignore[no-untyped-def]
-        line = order.lines[0]
-        with store.session() as s:
-            product = repository.get_product(s, line.product_id)
-        return line, [v for v in product.variants if v.available and v.item_id != line.item_id]
-
     def pending_of(customer):  # type: ignore[no-untyped-def]
         with store.session() as s:
             orders = repository.list_orders(s, customer.id)
-        return next((o for o in orders if o.status == "pending" and len(changeable(o)[1]) >= 1), None)
+        return next((o for o in orders if o.status == "pending" and _other_variants(store, o.lines[0])), None)
 
     customer, delivered = customer_with("delivered", lambda c, o: pending_of(c) is not None)
     pending = pending_of(customer)
-    line, (wanted, *_) = changeable(pending)
+    line = pending.lines[0]
+    wanted = _other_variants(store, line)[0]
     returned = delivered.lines[0]
     c = chat()
     c.say(customer.email)
@@ -288,16 +288,11 @@ def test_answering_for_one_item_keeps_the_other_chosen_items(
     """Two items to exchange; naming the first while saying what it should become must not drop the
     second (it used to: the named item replaced the choice)."""
 
-    def variants(order, line):  # type: ignore[no-untyped-def]
-        with store.session() as s:
-            product = repository.get_product(s, line.product_id)
-        return [v for v in product.variants if v.available and v.item_id != line.item_id]
-
     customer, order = customer_with(
         "delivered",
         lambda c, o: (
             len({ln.name for ln in o.lines}) == len(o.lines) >= 2
-            and all(variants(o, ln) for ln in o.lines[:2])
+            and all(_other_variants(store, ln) for ln in o.lines[:2])
         ),
     )
     first, second = order.lines[:2]
@@ -305,7 +300,7 @@ def test_answering_for_one_item_keeps_the_other_chosen_items(
     c.say(customer.email)
     asked = c.say(f"I'd like to exchange the {first.name} and the {second.name} from order {order.id}")
     assert events_of(asked, "question")[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]
-    wanted = variants(order, first)[0]
+    wanted = _other_variants(store, first)[0]
     reply = c.say(f"The {first.name} changed to {', '.join(wanted.options.values())}, please.")
     question = events_of(reply, "question")
     assert question and question[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]
