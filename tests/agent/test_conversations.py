@@ -305,3 +305,60 @@ def test_answering_for_one_item_keeps_the_other_chosen_items(
     question = events_of(reply, "question")
     assert question and question[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]
     assert second.name in reply.text, c.transcript
+
+
+def test_an_item_change_asked_before_identity_keeps_its_order(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """The change is said before the customer is verified, and only its last sentence ("... for the
+    price difference") is recognised as a request: the sentence before it, with the order and what
+    should change, still belongs to it (it used to be dropped, and the agent asked which order)."""
+    customer, order = customer_with(
+        "pending",
+        lambda c, o: (
+            len({ln.name for ln in o.lines}) == len(o.lines) and bool(_other_variants(store, o.lines[0]))
+        ),
+    )
+    line = order.lines[0]
+    wanted = _other_variants(store, line)[0]
+    c = chat()
+    c.say(
+        f"On my pending order {order.id} I'd like the {line.name} as {', '.join(wanted.options.values())}. "
+        "Use the original payment method for the price difference."
+    )
+    reply = c.say(f"{customer.first_name} {customer.last_name}, {customer.address.zip}")
+    proposal = events_of(reply, "proposal")
+    assert proposal, c.transcript
+    assert proposal[0].arguments["order_id"] == order.id, c.transcript  # type: ignore[attr-defined]
+    assert proposal[0].arguments["new_item_ids"] == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
+
+
+def test_naming_an_item_of_another_order_moves_the_request(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Asked which items of a delivered order to exchange, the customer names a product that only
+    another of their orders holds: the request moves to that order, and the reply says so (it used to
+    ask the same question again and again)."""
+
+    def elsewhere(customer, delivered):  # type: ignore[no-untyped-def]
+        with store.session() as s:
+            others = [o for o in repository.list_orders(s, customer.id) if o.id != delivered.id]
+        here = {ln.name for ln in delivered.lines}
+        for other in others:
+            for line in other.lines:
+                holders = [o for o in others if line.name in {ln.name for ln in o.lines}]
+                movable = other.status in ("pending", "delivered") and _other_variants(store, line)
+                if line.name not in here and holders == [other] and movable:
+                    return other, line
+        return None
+
+    customer, delivered = customer_with("delivered", lambda c, o: elsewhere(c, o) is not None)
+    other, line = elsewhere(customer, delivered)
+    c = chat()
+    c.say(customer.email)
+    asked = c.say(f"I'd like to exchange an item from order {delivered.id}.")
+    assert events_of(asked, "question")[0].slot == "items", c.transcript  # type: ignore[attr-defined]
+    reply = c.say(f"The {line.name}.")
+    assert f"on order {other.id}, not {delivered.id}" in reply.text, c.transcript
+    question = events_of(reply, "question")
+    assert question and question[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]

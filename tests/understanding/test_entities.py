@@ -50,6 +50,7 @@ def test_emails_are_found_and_not_mistaken_for_names() -> None:
         ("This is Ana Silva.", "Ana", "Silva"),
         ("first name Ana, last name Silva, zip 02139", "Ana", "Silva"),
         ("Mei Kovacs, 28236", "Mei", "Kovacs"),
+        ("Hey! Sofia Kovacs, 19049 On my pending order #W5765741 ...", "Sofia", "Kovacs"),
         ("my name's Sam", "Sam", None),
     ],
 )
@@ -66,6 +67,7 @@ def test_names(text: str, first: str, last: str | None) -> None:
         "I am not happy",
         "i'm trying to cancel",
         "This is unacceptable",
+        "Thanks. Order Number 12345 please",
     ],
 )
 def test_no_name_in_ordinary_sentences(text: str) -> None:
@@ -77,6 +79,11 @@ def test_zip_codes_and_order_numbers_do_not_mix() -> None:
     assert extract_entities("Sofia Li 60601").zip_codes == ("60601",)
     assert extract_entities("order #W1234567").zip_codes == ()
     assert extract_entities("my postal code is 10001-1234").zip_codes == ("10001-1234",)
+
+
+def test_quantities_and_prices_are_not_zip_codes() -> None:
+    text = "Sofia Li, 60601. The charger as 20000mAh, black, for $12345.00"
+    assert extract_entities(text).zip_codes == ("60601",)
 
 
 @pytest.mark.parametrize(

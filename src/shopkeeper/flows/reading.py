@@ -34,6 +34,8 @@ HANDOFF = (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT)
 ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
 _CHANGE_WORDS = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace|as)\b", re.I)
 _PRICE_DIFFERENCE = re.compile(r"\bprice difference\b|\bdifference in price\b", re.I)
+_ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
+_PRICE_CLAUSE_INTENTS = (Intent.MODIFY_PAYMENT, *_ITEM_CHANGES)
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
@@ -103,19 +105,29 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     starts = [position[id(s)] if position[id(s)] < 10**6 else -1 for s in ordered]
     # "Use my Visa for the price difference" belongs to an item change, not a payment change: the
     # change asked for in the sentences before it, when no request of its own was recognised there.
+    # Recognised as the item change itself, it still starts at those sentences, which say what changes.
     intents: list[Intent] = []
     for k, s in enumerate(ordered):
-        if s.intent == Intent.MODIFY_PAYMENT and _PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
-            earlier = max((st for st in starts[:k] if 0 <= st < starts[k]), default=0)
-            own = _own_start(turn.text, starts[k], earlier)
-            if own == starts[k] and intents and intents[-1] in (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS):
+        if s.intent in _PRICE_CLAUSE_INTENTS and _PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
+            earlier = max((st for st in starts[:k] if 0 <= st < starts[k]), default=None)
+            # The first request recognised: the sentences before it belong to no other one.
+            own = 0 if earlier is None else _own_start(turn.text, starts[k], earlier)
+            if own == starts[k] and intents and intents[-1] in _ITEM_CHANGES:
                 intents.append(intents[-1])  # the item change just before it, recognised on its own
                 continue
             starts[k] = own
+            if s.intent != Intent.MODIFY_PAYMENT:
+                intents.append(s.intent)
+                continue
             end = next((st for st in sorted(starts) if st > starts[k]), len(turn.text))
             intents.append(_item_change_for(turn, turn.text[starts[k] : end]) or _change_for(turn))
         else:
             intents.append(s.intent)
+    # The whole message read as an item change, when a clause of it is that change: one request.
+    changes = [k for k, i in enumerate(intents) if i in _ITEM_CHANGES and starts[k] >= 0]
+    whole = [k for k in changes if ordered[k].span == turn.text]
+    if whole and len(changes) > 1:
+        starts[whole[0]] = -2
     # A change request's "use my card for the price difference" clause stays with the change.
     # So does "refund it to my gift card" after a return, when it names no order of its own.
     for k in range(len(intents) - 1, 0, -1):

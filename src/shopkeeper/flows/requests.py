@@ -9,7 +9,7 @@ requests wait in `state.queue` and start when the active one is done or dropped.
 from __future__ import annotations
 
 from shopkeeper.domain import format_money
-from shopkeeper.flows import identity, slots
+from shopkeeper.flows import identity, orders, slots
 from shopkeeper.flows.proposals import execute, propose_task, status_refusal
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
@@ -135,11 +135,11 @@ def _read_hint(turn: Turn, task: Task) -> None:
         slots.fill_address(earlier, task)
     if task.kind == "change_default_address":
         return
-    slots.fill_order(earlier, task, quiet=True)
+    orders.fill_order(earlier, task, quiet=True)
     order = turn.order(task.order_id)
     if order is None or not status_refusal(order, task.kind):
         return
-    if (part := slots.segment_for_order(hint, order.id)) != hint:
+    if (part := orders.segment_for_order(hint, order.id)) != hint:
         earlier = turn.about(part)
     if task.kind in ("return", "exchange", "modify_items"):
         slots.fill_items(earlier, task, order)
@@ -164,14 +164,14 @@ def _step(turn: Turn, task: Task) -> bool:
             return True
         propose_task(turn, task)
         return True
-    slots.fill_order(turn, task)
+    orders.fill_order(turn, task)
     if task.order_id is None:
-        slots.ask_order(turn, task)
+        orders.ask_order(turn, task)
         return turn.state.task is not None
     order = turn.order(task.order_id)
     assert order is not None
     turn.state.last_order_id = order.id
-    if (part := slots.segment_for_order(turn.text, order.id)) != turn.text:
+    if (part := orders.segment_for_order(turn.text, order.id)) != turn.text:
         turn = turn.about(part)  # the message covers several orders: read only what concerns this one
     if task.kind in ("modify_items", "exchange") and order.status in ("pending", "delivered"):
         task.kind = "modify_items" if order.status == "pending" else "exchange"  # "change an item" either way

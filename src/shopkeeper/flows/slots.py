@@ -17,26 +17,16 @@ from shopkeeper.understanding import Candidate, UnderstandingContext, understand
 from shopkeeper.understanding.segments import segment, wanted_parts
 
 __all__ = [
-    "ELIGIBLE_STATUS",
     "allowed_methods",
     "describe_line",
     "fill_address",
     "fill_items",
     "fill_new_items",
-    "fill_order",
     "fill_payment",
     "fill_reason",
     "line_candidates",
 ]
 
-ELIGIBLE_STATUS = {
-    "cancel": "pending",
-    "modify_address": "pending",
-    "modify_payment": "pending",
-    "modify_items": "pending",
-    "return": "delivered",
-    "exchange": "delivered",
-}
 _METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
 _SAME = re.compile(
     r"\b(the )?same (one|item|variant|version|model|thing)\b|\bidentical\b|\bkeep (it|that one) as is\b", re.I
@@ -63,70 +53,7 @@ def line_candidates(order: Order) -> tuple[Candidate, ...]:
     )
 
 
-# ---- order -------------------------------------------------------------------------------
-
-
-def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
-    """Take the order the message names, if it is the customer's (preferring one whose status fits
-    the request); otherwise the understanding layer's resolution, or the only order that fits."""
-    wanted = ELIGIBLE_STATUS.get(task.kind)
-    mentioned = list(turn.u.entities.order_ids)
-    owned = [o for o in (turn.order(oid) for oid in mentioned) if o is not None]
-    if owned:
-        fitting = [o for o in owned if wanted is None or o.status == wanted]
-        _set_order(task, (fitting or owned)[0].id)
-        return
-    if mentioned and not quiet:
-        turn.say(f"I couldn't find order {mentioned[0]} on your account.")
-        return
-    if task.order_id:
-        return
-    if (
-        turn.u.order
-        and turn.u.order.order_id
-        and not turn.u.order.ambiguous
-        and turn.order(turn.u.order.order_id)
-    ):
-        task.order_id = turn.u.order.order_id
-        return
-    eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
-    if len(eligible) == 1 and (wanted is not None or len(turn.orders) == 1):
-        _set_order(task, eligible[0].id)
-
-
-def _set_order(task: Task, order_id: str) -> None:
-    """Point the request at an order; details chosen for another order no longer apply."""
-    if task.order_id not in (None, order_id):
-        task.item_ids, task.new_item_ids, task.payment_method_id = [], [], None
-    task.order_id = order_id
-
-
-def ask_order(turn: Turn, task: Task) -> None:
-    wanted = ELIGIBLE_STATUS.get(task.kind)
-    eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
-    listed = eligible or turn.orders
-    if not turn.orders:
-        turn.say("I don't see any orders on your account.")
-        turn.next_task()
-        return
-    lines = "; ".join(f"{o.id} ({o.status}: {', '.join(line.name for line in o.lines)})" for o in listed[:8])
-    turn.ask(f"Which order is it about? Your orders: {lines}.", "order_id", [o.id for o in listed[:8]])
-
-
 # ---- items -------------------------------------------------------------------------------
-
-
-def segment_for_order(text: str, order_id: str) -> str:
-    """The part of a message about one order, when it talks about several (from its id to the next)."""
-    digits = order_id.lstrip("#W")
-    spots = sorted({m.start(): m.group(1) for m in re.finditer(r"#?W ?(\d{7})", text)}.items())
-    if len({d for _, d in spots}) < 2:
-        return text
-    for i, (start, found) in enumerate(spots):
-        if found == digits:
-            end = next((p for p, d in spots[i + 1 :] if d != digits), len(text))
-            return text[start:end]
-    return text
 
 
 def _named_items(text: str, order: Order) -> list[str]:

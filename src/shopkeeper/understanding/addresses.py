@@ -13,7 +13,8 @@ from shopkeeper.understanding.models import AddressMention
 
 __all__ = ["ZIP_PATTERN", "extract_address"]
 
-ZIP_PATTERN = re.compile(r"(?<![\d#-])(\d{5})(?:-\d{4})?(?![\d-])")
+# Five digits standing alone: not part of an id, a price or a quantity ("#12345", "$12345.00", "20000mAh").
+ZIP_PATTERN = re.compile(r"(?<![\w#$.-])(\d{5})(?:-\d{4})?(?![\w-]|[.,]\d)")
 
 _STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|ter|"

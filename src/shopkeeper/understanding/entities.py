@@ -110,6 +110,7 @@ _NOT_NAMES = {
     "really",
     "contacting",
 }
+_NOT_BARE_NAMES = {"order", "number", "zip", "code", "postal", "suite", "apt", "unit", "my", "the", "item"}
 _NAME_WORD = r"[A-Za-z][A-Za-z'\-]+"
 _NAME_INTRO = re.compile(
     rf"\b(?:my name is|my name's|name is|name:|this is|i am|i'm|im|it's|it is|"
@@ -119,14 +120,15 @@ _NAME_INTRO = re.compile(
 _FIRST_LAST = re.compile(
     rf"\bfirst name\s*(?:is|:)?\s*({_NAME_WORD}).{{0,20}}?\blast name\s*(?:is|:)?\s*({_NAME_WORD})", re.I
 )
-_NAME_THEN_ZIP = re.compile(
-    r"^\s*([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)\s*,?\s*(?:zip\s*(?:code)?\s*:?\s*)?\d{5}\b"
+_NAME_THEN_ZIP = re.compile(  # at the start of the message or of a sentence: "Hi! Ana Silva, 02139"
+    r"(?:^|[.!?]\s+)\s*([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)\s*,?\s*(?:zip\s*(?:code)?\s*:?\s*)?\d{5}\b"
 )
 
 
 def extract_name(text: str) -> PersonName | None:
     """A customer's own name: "my name is Ana Silva", "I'm Yusuf Rossi", "first name X, last name Y",
-    or a bare "Ana Silva, 02139". After "I'm"/"this is" only capitalised words count as a name."""
+    or a bare "Ana Silva, 02139" opening the message or a sentence. After "I'm"/"this is" only
+    capitalised words count as a name."""
     if m := _FIRST_LAST.search(text):
         return PersonName(first_name=m.group(1).title(), last_name=m.group(2).title())
     for m in _NAME_INTRO.finditer(text):
@@ -144,8 +146,9 @@ def extract_name(text: str) -> PersonName | None:
         if not explicit and last is None:
             continue  # "I'm Sam" alone is too weak next to "I'm Upset"
         return PersonName(first_name=first.title(), last_name=last.title() if last else None)
-    if m := _NAME_THEN_ZIP.search(text):
-        return PersonName(first_name=m.group(1), last_name=m.group(2))
+    for m in _NAME_THEN_ZIP.finditer(text):
+        if not {m.group(1).lower(), m.group(2).lower()} & _NOT_BARE_NAMES:
+            return PersonName(first_name=m.group(1), last_name=m.group(2))
     return None
 
 

@@ -1,0 +1,130 @@
+"""Which order a request is about, and the part of a message that concerns one order.
+
+The order the customer names (by id) comes first; then the understanding layer's resolution; then
+the order holding the products the customer names; then the only order whose status fits. A customer
+who, asked which items of an order they mean, names a product that only another of their orders
+holds means that other order: the request moves there, and the reply says so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shopkeeper.domain import Order
+from shopkeeper.flows.state import Task
+from shopkeeper.flows.turn import Turn
+
+__all__ = ["ELIGIBLE_STATUS", "ask_order", "fill_order", "segment_for_order"]
+
+ELIGIBLE_STATUS = {
+    "cancel": "pending",
+    "modify_address": "pending",
+    "modify_payment": "pending",
+    "modify_items": "pending",
+    "return": "delivered",
+    "exchange": "delivered",
+}
+# Changing an item of a pending order and exchanging a delivered one are one request until the order's
+# status decides which (see `requests._step`).
+_ITEM_CHANGES = ("modify_items", "exchange")
+
+
+def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
+    """Take the order the message names, if it is the customer's (preferring one whose status fits
+    the request); otherwise the understanding layer's resolution, the order holding the products
+    named, or the only order that fits."""
+    wanted = ELIGIBLE_STATUS.get(task.kind)
+    mentioned = list(turn.u.entities.order_ids)
+    owned = [o for o in (turn.order(oid) for oid in mentioned) if o is not None]
+    if owned:
+        fitting = [o for o in owned if wanted is None or o.status == wanted]
+        _set_order(task, (fitting or owned)[0].id)
+        return
+    if mentioned and not quiet:
+        turn.say(f"I couldn't find order {mentioned[0]} on your account.")
+        return
+    if task.order_id:
+        if not task.item_ids:
+            _follow_named_products(turn, task)
+        return
+    if (
+        turn.u.order
+        and turn.u.order.order_id
+        and not turn.u.order.ambiguous
+        and turn.order(turn.u.order.order_id)
+    ):
+        task.order_id = turn.u.order.order_id
+        return
+    holding = [o for o in _holding_named(turn, turn.orders) if _fits(task, o)]
+    exact = [o for o in holding if o.status == wanted]
+    if len(holding) == 1 or len(exact) == 1:
+        _set_order(task, (holding if len(holding) == 1 else exact)[0].id)
+        return
+    if holding:
+        return  # several orders hold what was named: ask which
+    eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
+    if len(eligible) == 1 and (wanted is not None or len(turn.orders) == 1):
+        _set_order(task, eligible[0].id)
+
+
+def _fits(task: Task, order: Order) -> bool:
+    if task.kind in _ITEM_CHANGES:
+        return order.status in ("pending", "delivered")
+    wanted = ELIGIBLE_STATUS.get(task.kind)
+    return wanted is None or order.status == wanted
+
+
+def _holding_named(turn: Turn, orders: list[Order]) -> list[Order]:
+    """The orders holding a product the message names (none when it names no product)."""
+    named = set(turn.u.entities.products)
+    return [o for o in orders if named & {line.name for line in o.lines}]
+
+
+def _follow_named_products(turn: Turn, task: Task) -> None:
+    """Items named that the request's order lacks but exactly one other fitting order holds: that
+    order is meant ("which items of #W1?" - "the charger", which is on #W2)."""
+    current = turn.order(task.order_id)
+    if current is None or _holding_named(turn, [current]) or not turn.u.entities.products:
+        return
+    others = [o for o in _holding_named(turn, turn.orders) if o.id != current.id and _fits(task, o)]
+    if len(others) != 1:
+        return
+    names = [p for p in turn.u.entities.products if p in {line.name for line in others[0].lines}]
+    verb = "are" if len(names) > 1 else "is"
+    turn.say(
+        f"The {' and the '.join(names)} {verb} on order {others[0].id}, not {current.id}, "
+        "so I'll go with that order."
+    )
+    _set_order(task, others[0].id)
+
+
+def _set_order(task: Task, order_id: str) -> None:
+    """Point the request at an order; details chosen for another order no longer apply."""
+    if task.order_id not in (None, order_id):
+        task.item_ids, task.new_item_ids, task.payment_method_id = [], [], None
+    task.order_id = order_id
+
+
+def ask_order(turn: Turn, task: Task) -> None:
+    wanted = ELIGIBLE_STATUS.get(task.kind)
+    eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
+    listed = eligible or turn.orders
+    if not turn.orders:
+        turn.say("I don't see any orders on your account.")
+        turn.next_task()
+        return
+    lines = "; ".join(f"{o.id} ({o.status}: {', '.join(line.name for line in o.lines)})" for o in listed[:8])
+    turn.ask(f"Which order is it about? Your orders: {lines}.", "order_id", [o.id for o in listed[:8]])
+
+
+def segment_for_order(text: str, order_id: str) -> str:
+    """The part of a message about one order, when it talks about several (from its id to the next)."""
+    digits = order_id.lstrip("#W")
+    spots = sorted({m.start(): m.group(1) for m in re.finditer(r"#?W ?(\d{7})", text)}.items())
+    if len({d for _, d in spots}) < 2:
+        return text
+    for i, (start, found) in enumerate(spots):
+        if found == digits:
+            end = next((p for p, d in spots[i + 1 :] if d != digits), len(text))
+            return text[start:end]
+    return text
