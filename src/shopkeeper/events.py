@@ -1,4 +1,4 @@
-"""What one agent turn emits, in order: text, questions, proposals, action results, handoff, done.
+"""What one agent turn emits, in order: text, questions, refusals, proposals, action results, handoff, done.
 
 These are the agent's whole output contract: the terminal chat prints them, the HTTP API streams
 them as server-sent events, the web chat renders them (proposals as confirm/cancel buttons,
@@ -20,6 +20,7 @@ __all__ = [
     "HandoffEvent",
     "ProposalEvent",
     "QuestionEvent",
+    "RefusalEvent",
     "TextEvent",
 ]
 
@@ -67,6 +68,17 @@ class ProposalEvent(_Event):
     summary: str
 
 
+class RefusalEvent(_Event):
+    """A request the store's policy or the order's status does not allow: explained in the reply,
+    dropped, never proposed. `action` is the write it would have been; `code` the policy's reason code."""
+
+    type: Literal["refusal"] = "refusal"
+    action: str
+    order_id: str | None = None
+    code: str
+    reason: str
+
+
 class ActionEvent(_Event):
     """The outcome of a confirmed write."""
 
@@ -104,6 +116,13 @@ class DoneEvent(_Event):
 
 
 Event = Annotated[
-    TextEvent | QuestionEvent | ProposalEvent | ActionEvent | CitationEvent | HandoffEvent | DoneEvent,
+    TextEvent
+    | QuestionEvent
+    | RefusalEvent
+    | ProposalEvent
+    | ActionEvent
+    | CitationEvent
+    | HandoffEvent
+    | DoneEvent,
     Field(discriminator="type"),
 ]

@@ -78,6 +78,8 @@ def test_policy_refusal_is_explained_and_nothing_written(
     reply = c.say(f"I am {customer.email}, please cancel order {order.id}")
     assert "delivered" in reply.text and "returned or exchanged" in reply.text, c.transcript
     assert not events_of(reply, "proposal")
+    refusal = events_of(reply, "refusal")
+    assert refusal and refusal[0].action == "cancel_order" and refusal[0].order_id == order.id  # type: ignore[attr-defined]
     assert _order(store, order.id).status == "delivered"
 
 
@@ -362,3 +364,73 @@ def test_naming_an_item_of_another_order_moves_the_request(
     assert f"on order {other.id}, not {delivered.id}" in reply.text, c.transcript
     question = events_of(reply, "question")
     assert question and question[0].slot == "new_items", c.transcript  # type: ignore[attr-defined]
+
+
+def test_a_request_set_aside_keeps_its_order(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """A "no" that brings another request about another order sets the proposal aside; when that
+    request is refused at once, the set-aside one comes back for its own order (it used to take the
+    order named in the "no")."""
+
+    def other_delivered(customer, first):  # type: ignore[no-untyped-def]
+        with store.session() as s:
+            orders = repository.list_orders(s, customer.id)
+        return next((o for o in orders if o.status == "delivered" and o.id != first.id), None)
+
+    customer, first = customer_with("delivered", lambda c, o: other_delivered(c, o) is not None)
+    second = other_delivered(customer, first)
+    returned = first.lines[0]
+    c = chat()
+    c.say(customer.email)
+    proposal = events_of(
+        c.say(
+            f"I want to return the {returned.name} from order {first.id}. Refund to the original payment method."
+        ),
+        "proposal",
+    )
+    assert proposal and proposal[0].arguments["order_id"] == first.id, c.transcript  # type: ignore[attr-defined]
+    reply = c.say(f"No. Please cancel order {second.id}, I ordered it by mistake.")
+    refusal = events_of(reply, "refusal")
+    assert refusal and refusal[0].order_id == second.id, c.transcript  # type: ignore[attr-defined]
+    again = events_of(reply, "proposal")
+    assert again and again[0].arguments["order_id"] == first.id, c.transcript  # type: ignore[attr-defined]
+
+
+def test_an_item_change_inside_a_long_message_is_not_lost(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Three requests in one message; the item change between the address change and the return
+    is served in turn, with its own order, item and new variant."""
+
+    def delivered_of(customer):  # type: ignore[no-untyped-def]
+        with store.session() as s:
+            return next((o for o in repository.list_orders(s, customer.id) if o.status == "delivered"), None)
+
+    customer, pending = customer_with(
+        "pending",
+        lambda c, o: (
+            len({ln.name for ln in o.lines}) == len(o.lines)
+            and bool(_other_variants(store, o.lines[0]))
+            and delivered_of(c) is not None
+        ),
+    )
+    delivered = delivered_of(customer)
+    line = pending.lines[0]
+    wanted = _other_variants(store, line)[0]
+    c = chat()
+    first = c.say(
+        f"Hi, I'm {customer.email}. Please change the shipping address of order {pending.id} to 953 Park "
+        f"Avenue, Suite 613, New York, NY 10064, USA. Also: On my pending order {pending.id} I'd like the "
+        f"{line.name} in {', '.join(wanted.options.values())} instead. Use the original payment method for "
+        f"the price difference. Also: I want to return the {delivered.lines[0].name} from order "
+        f"{delivered.id}. Refund to the original payment method, please."
+    )
+    actions = [events_of(first, "proposal")[0].action]  # type: ignore[attr-defined]
+    for _ in range(2):
+        proposal = events_of(c.say("yes"), "proposal")
+        assert proposal, c.transcript
+        actions.append(proposal[0].action)  # type: ignore[attr-defined]
+        if proposal[0].action == "modify_order_items":  # type: ignore[attr-defined]
+            assert proposal[0].arguments["new_item_ids"] == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
+    assert actions == ["modify_order_address", "modify_order_items", "return_order_items"], c.transcript

@@ -9,7 +9,15 @@ from shopkeeper.evaluation.customer import SimulatedCustomer, Style
 from shopkeeper.evaluation.goals import Goal, goal_from_tau
 from shopkeeper.evaluation.profile import load_view
 from shopkeeper.evaluation.taubench import TauTask
-from shopkeeper.events import ActionEvent, DoneEvent, Event, ProposalEvent, QuestionEvent, TextEvent
+from shopkeeper.events import (
+    ActionEvent,
+    DoneEvent,
+    Event,
+    ProposalEvent,
+    QuestionEvent,
+    RefusalEvent,
+    TextEvent,
+)
 from shopkeeper.store.db import Database
 
 
@@ -198,6 +206,23 @@ def test_a_refusal_without_a_question_moves_on(tau_db: Database, tau_tasks: dict
     assert "#W7736983" in again and c.outcomes[0].status == "open"
     nxt = c.answer(turn())  # and again nothing: take it as a refusal and go on
     assert "#W5765741" in nxt and c.outcomes[0].status == "skipped"
+
+
+def test_a_refusal_event_for_the_goal_moves_on_to_the_next_proposal(
+    tau_db: Database, tau_tasks: dict[str, TauTask]
+) -> None:
+    """The agent refuses the first request and proposes the second in the same reply: the customer
+    takes the refusal as the first goal's outcome and judges the proposal against the second. A
+    refusal about another order is not about the current goal."""
+    task = tau_tasks["train[3]"]  # an exchange, then a cancel
+    first, second = task.goals
+    c = customer(tau_db, task, "upfront")
+    c.opening()
+    other = RefusalEvent(action=first.action, order_id="#W0000000", code="x", reason="...")
+    assert c.answer(turn(other, *propose(second)[1:-1])).lower().startswith("no")
+    refused = RefusalEvent(action=first.action, order_id=first.order_id, code="x", reason="...")
+    assert c.answer(turn(refused, *propose(second)[1:-1])).lower().startswith("yes")
+    assert c.outcomes[0].status == "refused"
 
 
 def test_status_question_when_the_task_has_no_writes(tau_db: Database, tau_tasks: dict[str, TauTask]) -> None:

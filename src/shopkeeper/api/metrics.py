@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from shopkeeper.events import ActionEvent, Event, HandoffEvent, ProposalEvent
+from shopkeeper.events import ActionEvent, Event, HandoffEvent, ProposalEvent, RefusalEvent
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -42,6 +42,12 @@ class Metrics:
             ["action", "outcome"],
             registry=self.registry,
         )
+        self.refusals = Counter(
+            "shopkeeper_refusals",
+            "Requests refused before any proposal, by the write they would have been and the policy code",
+            ["action", "code"],
+            registry=self.registry,
+        )
         self.handoffs = Counter(
             "shopkeeper_handoffs", "Conversations handed to a human", registry=self.registry
         )
@@ -57,6 +63,8 @@ class Metrics:
                 self.actions.labels(event.action, "ok" if event.ok else event.code).inc()
             elif isinstance(event, ProposalEvent):
                 self.proposals.labels(event.action).inc()
+            elif isinstance(event, RefusalEvent):
+                self.refusals.labels(event.action, event.code).inc()
             elif isinstance(event, HandoffEvent):
                 self.handoffs.inc()
 

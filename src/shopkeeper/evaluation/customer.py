@@ -1,15 +1,15 @@
 """A simulated customer: pursues a list of goals in order, talking to the agent only through its
-events (questions, proposals, action results, handoff) and plain text.
+events (questions, proposals, refusals, action results, handoff) and plain text.
 
 Style "asked" opens with the request alone and reveals identity, order ids, items and choices only
 when the agent's last `QuestionEvent` asks for that slot; style "upfront" says everything (identity
 and every goal) in its first message. A proposal is compared with the current goal (action and
 arguments, item lists as multisets): "yes" when it is exactly that, otherwise "no" and the whole
-request again. After an action result, or a refusal (twice in a row a reply that asks for nothing,
-the whole request said again in between; or "anything else?" while the goal is open), it moves to
-the next goal; with none left it says it needs nothing else and the conversation ends. Asked for
-the same thing more than `MAX_REPEATS` times, it gives the request up. Nothing here is specific to
-one task.
+request again. After an action result, or a refusal (a `RefusalEvent` for the goal's write; twice
+in a row a reply that asks for nothing, the whole request said again in between; or "anything
+else?" while the goal is open), it moves to the next goal; with none left it says it needs nothing
+else and the conversation ends. Asked for the same thing more than `MAX_REPEATS` times, it gives the
+request up. Nothing here is specific to one task.
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ from typing import Any, Literal
 from shopkeeper.evaluation import phrasing
 from shopkeeper.evaluation.goals import STATUS, Goal, proposal_matches
 from shopkeeper.evaluation.profile import CustomerView
-from shopkeeper.events import ActionEvent, Event, HandoffEvent, ProposalEvent, QuestionEvent, TextEvent
+from shopkeeper.events import (
+    ActionEvent,
+    Event,
+    HandoffEvent,
+    ProposalEvent,
+    QuestionEvent,
+    RefusalEvent,
+    TextEvent,
+)
 
 __all__ = ["STYLES", "GoalOutcome", "SimulatedCustomer", "Style"]
 
@@ -90,6 +98,8 @@ class SimulatedCustomer:
         acted = [e for e in events if isinstance(e, ActionEvent)]
         for action in acted:
             self._after_action(action)
+        for refusal in (e for e in events if isinstance(e, RefusalEvent)):
+            self._after_refusal(refusal)
         proposals = [e for e in events if isinstance(e, ProposalEvent)]
         if proposals:
             self._pending = proposals[-1]
@@ -113,6 +123,15 @@ class SimulatedCustomer:
         if goal is None or event.action != goal.action:
             return
         self.outcomes[self._current].status = "done" if event.ok else "refused"
+        self._advance()
+
+    def _after_refusal(self, event: RefusalEvent) -> None:
+        """The agent refused the current goal's request (policy, order status): move on, as after a
+        refused write. A refusal of another request (another order) is not about this goal."""
+        goal = self.goal
+        if goal is None or event.action != goal.action or goal.order_id not in (None, event.order_id):
+            return
+        self.outcomes[self._current].status = "refused"
         self._advance()
 
     def _advance(self) -> None:

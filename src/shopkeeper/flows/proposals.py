@@ -14,12 +14,12 @@ from shopkeeper import policy
 from shopkeeper.actions import Actions, Context
 from shopkeeper.domain import Address, Order, format_money
 from shopkeeper.errors import ActionError
-from shopkeeper.events import ActionEvent
+from shopkeeper.events import ActionEvent, RefusalEvent
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.state import Proposal, Task
 from shopkeeper.flows.turn import Turn
 
-__all__ = ["execute", "propose_task", "status_refusal"]
+__all__ = ["execute", "propose_task", "refuse", "status_refusal"]
 
 _ACTIONS = {
     "cancel": "cancel_order",
@@ -59,8 +59,14 @@ def status_refusal(order: Order, kind: str) -> policy.Decision:
     return policy.Decision(True)
 
 
-def _refuse(turn: Turn, decision: policy.Decision) -> None:
+def refuse(turn: Turn, task: Task, decision: policy.Decision) -> None:
+    """Explain why the request can't be done, report it as an event, and drop it."""
     turn.say(decision.reason)
+    turn.events.append(
+        RefusalEvent(
+            action=_ACTIONS[task.kind], order_id=task.order_id, code=decision.code, reason=decision.reason
+        )
+    )
     turn.next_task()
 
 
@@ -79,7 +85,7 @@ def propose_task(turn: Turn, task: Task) -> None:
     if task.kind == "cancel":
         assert task.reason is not None
         if not (d := policy.can_cancel(order, task.reason)):
-            return _refuse(turn, d)
+            return refuse(turn, task, d)
         refunds = ", ".join(
             f"{format_money(p.amount_cents)} to your {_method(turn, p.payment_method_id)}"
             for p in order.payments
@@ -94,13 +100,13 @@ def propose_task(turn: Turn, task: Task) -> None:
     elif task.kind == "modify_address":
         assert task.address is not None
         if not (d := policy.can_modify(order)):
-            return _refuse(turn, d)
+            return refuse(turn, task, d)
         summary = f"I'll change the shipping address of order {order.id} to {_address_text(task.address)}."
         _offer(turn, task, {"order_id": order.id, "address": task.address}, summary, key)
     elif task.kind == "modify_payment":
         assert task.payment_method_id is not None
         if not (d := policy.can_change_payment(order, customer, task.payment_method_id)):
-            return _refuse(turn, d)
+            return refuse(turn, task, d)
         old = order.payments[0]
         summary = (
             f"I'll switch the payment for order {order.id} ({format_money(old.amount_cents)}) to your "
@@ -111,7 +117,7 @@ def propose_task(turn: Turn, task: Task) -> None:
     elif task.kind == "return":
         assert task.payment_method_id is not None
         if not (d := policy.can_return(order, customer, task.item_ids, task.payment_method_id)):
-            return _refuse(turn, d)
+            return refuse(turn, task, d)
         lines = [next(line for line in order.lines if line.item_id == i) for i in task.item_ids]
         total = sum(line.price_cents for line in lines)
         summary = (
@@ -148,7 +154,7 @@ def _propose_swap(turn: Turn, task: Task, order: Order, key: str) -> None:
         kind="modify" if task.kind == "modify_items" else "exchange",
     )
     if not plan.decision:
-        return _refuse(turn, plan.decision)
+        return refuse(turn, task, plan.decision)
     changes = []
     for old, new in plan.pairs:
         line = next(line for line in order.lines if line.item_id == old)

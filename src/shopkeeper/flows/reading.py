@@ -13,8 +13,8 @@ import re
 
 from shopkeeper.flows.state import TaskKind
 from shopkeeper.flows.turn import Turn
-from shopkeeper.understanding import Intent
-from shopkeeper.understanding.entities import extract_order_ids
+from shopkeeper.understanding import Intent, IntentScore
+from shopkeeper.understanding.entities import extract_order_ids, extract_payment_methods
 
 __all__ = ["HANDOFF", "TASKS", "read_intents"]
 
@@ -36,6 +36,8 @@ _CHANGE_WORDS = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exc
 _PRICE_DIFFERENCE = re.compile(r"\bprice difference\b|\bdifference in price\b", re.I)
 _ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
 _PRICE_CLAUSE_INTENTS = (Intent.MODIFY_PAYMENT, *_ITEM_CHANGES)
+_METHOD_WORDS = re.compile(r"\b(pay|paid|payment|paypal|gift card|credit card|debit card)\b", re.I)
+_NOT_A_CHANGE = re.compile(r"\b(return|refund|cancel|address|pay for|paid)\b", re.I)
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
@@ -66,6 +68,48 @@ def _own_start(text: str, start: int, earlier: int) -> int:
         if set(extract_order_ids(sentence)) - set(extract_order_ids(text[earlier:b])):
             return b
     return start
+
+
+def _payment_is_item_change(turn: Turn, span: str) -> Intent | None:
+    """A clause read as a payment change that names no payment method but an item of the order and
+    what it should become ("On order #W1 I'd like the camera in 3x zoom instead"): an item change."""
+    if _METHOD_WORDS.search(span) or extract_payment_methods(span):
+        return None
+    return _item_change_for(turn, span)
+
+
+def _missed_changes(turn: Turn, starts: list[int], intents: list[Intent]) -> list[tuple[int, Intent, str]]:
+    """Item changes the classifier missed inside another request's part of a long message: a
+    sentence that names an order, a product and a change ("Also: on order #W2 I'd like the kettle
+    changed to 2L."), where no request was recognised, about an order its request has not named."""
+    text, found = turn.text, []
+    seps = list(_SENTENCE.finditer(text))
+    # (where the separator before the sentence starts, where the sentence starts, where it ends)
+    bounds = [(0, 0), *((m.start(), m.end()) for m in seps)]
+    for (lead, begin), end in zip(bounds, [*(m.start() for m in seps), len(text)], strict=True):
+        sentence = text[begin:end].strip()
+        named = set(extract_order_ids(sentence))
+        if not named or any(lead <= st < end for st in starts) or _NOT_A_CHANGE.search(sentence):
+            continue
+        enclosing = max(
+            (k for k, st in enumerate(starts) if 0 <= st < begin), key=starts.__getitem__, default=None
+        )
+        earlier = text[starts[enclosing] : begin] if enclosing is not None else ""
+        if (
+            enclosing is not None
+            and intents[enclosing] in _ITEM_CHANGES
+            and named <= set(extract_order_ids(earlier))
+        ):
+            continue  # more about the change already asked for
+        if turn.state.customer_id:
+            intent = _item_change_for(turn, sentence)
+        else:  # before verification: the order's items are unknown, its status decides later
+            products = [p.lower() for p in turn.u.entities.products]
+            change = _CHANGE_WORDS.search(sentence) and any(p in sentence.lower() for p in products)
+            intent = Intent.MODIFY_ITEMS if change else None
+        if intent is not None:
+            found.append((begin, intent, sentence))
+    return found
 
 
 def _parts(text: str, starts: list[int]) -> list[str]:
@@ -121,8 +165,19 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
                 continue
             end = next((st for st in sorted(starts) if st > starts[k]), len(turn.text))
             intents.append(_item_change_for(turn, turn.text[starts[k] : end]) or _change_for(turn))
+        elif (
+            s.intent == Intent.MODIFY_PAYMENT
+            and starts[k] >= 0
+            and (change := _payment_is_item_change(turn, s.span))
+        ):
+            intents.append(change)
         else:
             intents.append(s.intent)
+    for begin, intent, sentence in _missed_changes(turn, starts, intents):
+        k = next((j for j, st in enumerate(starts) if st > begin or st < 0), len(starts))
+        ordered.insert(k, IntentScore(intent=intent, confidence=0.0, span=sentence, source="rule"))
+        intents.insert(k, intent)
+        starts.insert(k, begin)
     # The whole message read as an item change, when a clause of it is that change: one request.
     changes = [k for k, i in enumerate(intents) if i in _ITEM_CHANGES and starts[k] >= 0]
     whole = [k for k in changes if ordered[k].span == turn.text]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from shopkeeper.domain import format_money
 from shopkeeper.flows import identity, orders, slots
-from shopkeeper.flows.proposals import execute, propose_task, status_refusal
+from shopkeeper.flows.proposals import execute, propose_task, refuse, status_refusal
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
@@ -114,22 +114,33 @@ def _apply_corrections(turn: Turn) -> bool:
 
 def advance(turn: Turn) -> None:
     """Move the active request forward as far as this message allows."""
-    for _ in range(4):  # a finished or dropped request lets the next queued one start in the same turn
+    for step in range(4):  # a finished or dropped request lets the next queued one start in the same turn
         task = turn.state.task
         if task is None or turn.state.proposal is not None or turn.state.handoff:
             return
         if not identity.verified(turn):
             identity.ask_identity(turn)
             return
-        if _step(turn, task):
+        if _step(_words_for(turn, task, first=step == 0), task):
             return
 
 
-def _read_hint(turn: Turn, task: Task) -> None:
-    """A queued request starts: take the details the customer gave when they first asked for it."""
+def _words_for(turn: Turn, task: Task, *, first: bool) -> Turn:
+    """What a request reads this turn: the message, or only its own part of it, or only its own
+    earlier words when it was asked for before and starts now (this message, a "yes" to the request
+    served before it or another request, is not about it)."""
     hint, task.hint = task.hint, ""
-    if not hint or hint == turn.text:
-        return
+    if hint == turn.text or (not hint and first):
+        return turn  # asked for in this message as a whole, or the request this message answers
+    if hint and hint in turn.text:
+        return turn.about(hint)  # this message holds several requests: only this one's part
+    if hint:
+        _read_hint(turn, task, hint)
+    return turn.about("")
+
+
+def _read_hint(turn: Turn, task: Task, hint: str) -> None:
+    """A queued request starts: take the details the customer gave when they first asked for it."""
     earlier = turn.about(hint)
     if task.kind in ("change_default_address", "modify_address"):
         slots.fill_address(earlier, task)
@@ -153,10 +164,6 @@ def _read_hint(turn: Turn, task: Task) -> None:
 
 def _step(turn: Turn, task: Task) -> bool:
     """One request: returns True when the turn should end (a question or proposal was made)."""
-    if task.hint and task.hint != turn.text and task.hint in turn.text:
-        turn = turn.about(task.hint)  # this message holds several requests: read only this one's part
-        task.hint = ""
-    _read_hint(turn, task)
     if task.kind == "change_default_address":
         slots.fill_address(turn, task)
         if not slots.address_complete(task.address):
@@ -180,8 +187,7 @@ def _step(turn: Turn, task: Task) -> bool:
         next_task(turn)
         return False
     if not (decision := status_refusal(order, task.kind)):
-        turn.say(decision.reason)
-        next_task(turn)
+        refuse(turn, task, decision)
         return False
     if task.kind in ("return", "exchange", "modify_items"):
         asked = turn.state.asked
