@@ -15,19 +15,22 @@ def test_healthz_and_readyz(server: Server) -> None:
     assert ready.json()["checks"] == {"database": "ok", "understanding": "ok", "model": "disabled"}
 
 
-def test_metrics_count_turns_actions_handoffs_and_errors(server: Server) -> None:
+def test_metrics_count_turns_actions_refusals_handoffs_and_errors(server: Server) -> None:
     customer, order = server.customer_with("pending")
     cid = server.conversation()
     server.say(cid, f"I am {customer.email}, please cancel order {order.id}, I don't need it anymore")
     server.say(cid, "yes")
     server.say(server.conversation(), "I want to talk to a human")
+    other, delivered = server.customer_with("delivered")
+    server.say(server.conversation(), f"I am {other.email}, please cancel order {delivered.id}")
     server.client.get("/api/conversations/missing")
     response = server.client.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     text = response.text
-    assert 'shopkeeper_turns_total{channel="api"} 3.0' in text
-    assert 'shopkeeper_turn_seconds_count{channel="api"} 3.0' in text
+    assert 'shopkeeper_turns_total{channel="api"} 4.0' in text
+    assert 'shopkeeper_turn_seconds_count{channel="api"} 4.0' in text
     assert 'shopkeeper_actions_total{action="cancel_order",outcome="ok"} 1.0' in text
+    assert 'shopkeeper_refusals_total{action="cancel_order",code="not_pending"} 1.0' in text
     assert "shopkeeper_handoffs_total 1.0" in text
     assert 'shopkeeper_errors_total{code="conversation_not_found"} 1.0' in text
     assert customer.email not in text

@@ -3,8 +3,11 @@
 The classifier scores each clause; this module decides what counts, using what the conversation
 knows: a lower bar for a request that names an order or product, the customer's answer to our own
 question not mistaken for a new request, "use my card for the price difference" read as an item
-change rather than a payment change, and an item change recognised from an order, one of its items
-and a wanted option even when the classifier missed it. It proposes intents; it decides nothing else.
+change rather than a payment change (and starting at the sentence that says what changes), and an
+item change recognised from an order, one of its items and a wanted option even when the classifier
+missed it: in the whole message, in one sentence of a long one, or in a clause it read as a payment
+change that names no payment method. Each request gets its part of the message. It proposes intents;
+it decides nothing else.
 """
 
 from __future__ import annotations
