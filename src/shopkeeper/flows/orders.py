@@ -56,9 +56,10 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         task.order_id = turn.u.order.order_id
         return
     holding = [o for o in _holding_named(turn, turn.orders) if _fits(task, o)]
-    exact = [o for o in holding if o.status == wanted]
-    if len(holding) == 1 or len(exact) == 1:
-        _set_order(task, (holding if len(holding) == 1 else exact)[0].id)
+    # One order holds what was named; else one of those has exactly the status the request wants.
+    pick = holding if len(holding) == 1 else [o for o in holding if o.status == wanted]
+    if len(pick) == 1:
+        _set_order(task, pick[0].id)
         return
     if holding:
         return  # several orders hold what was named: ask which
