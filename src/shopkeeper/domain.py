@@ -114,6 +114,7 @@ class Variant(_Record):
     options: dict[str, str]
     available: bool
     price_cents: int
+    stock: int | None = Field(default=None, description="units in stock, where the platform counts them")
 
     def describe_options(self) -> str:
         return ", ".join(f"{k}: {v}" for k, v in self.options.items())
