@@ -82,7 +82,9 @@ class Agent:
         self.kb = kb
         self.sessions = Sessions(db)
         self._product_names: tuple[str, ...] | None = None
-        self._fallback = self._choose if _llm_reads_intents(llm) else None
+        reads = _llm_reads_intents(llm)
+        self._fallback = self._choose if reads else None
+        self._model_reading = self._read_json if reads else None
 
     def start(self, channel: str = "api") -> str:
         return self.sessions.create(channel)
@@ -111,9 +113,8 @@ class Agent:
                 self.sessions.append(conversation_id, "assistant", "", [e.model_dump() for e in events])
                 yield from events
                 return
-            turn = Turn(
-                self.db, conversation_id, state, text, self._understand(text, state), reread=self._understand
-            )
+            reading = self._understand(text, state, whole=True)
+            turn = Turn(self.db, conversation_id, state, text, reading, reread=self._understand)
             before = state.model_copy(deep=True)
             try:
                 summary = self._run(turn)
@@ -198,8 +199,19 @@ class Agent:
             state.asked = None if not any(e.type == "question" for e in turn.events) else state.asked
         return None
 
-    def _understand(self, text: str, state: State) -> Understanding:
-        return understand(text, self._context(state), fallback=self._fallback)
+    def _understand(self, text: str, state: State, whole: bool = False) -> Understanding:
+        """The reading of a message (or, `whole=False`, of a part of it, re-read by the flows).
+
+        A capable model reads the whole message once per turn; parts are read by the rules alone.
+        """
+        model = self._model_reading if whole else None
+        return understand(text, self._context(state), fallback=self._fallback, model=model)
+
+    def _read_json(self, instructions: str, text: str, schema: dict[str, Any]) -> dict[str, Any]:
+        """The language model's typed reading of a message, constrained by `schema` (may raise)."""
+        from shopkeeper.llm.calls import complete_json, messages
+
+        return complete_json(self.llm, messages(instructions, text), schema, max_tokens=256)  # type: ignore[arg-type]
 
     def _choose(self, text: str, choices: Sequence[str]) -> str:
         """The language model picks an intent for a message the classifier is unsure about."""
@@ -233,6 +245,7 @@ class Agent:
                 for o in orders
             ),
             items=line_candidates(current) if current else (),
+            pending_question=_pending_question(state),
         )
 
     def _phrase(self, text: str) -> str | None:
@@ -262,6 +275,12 @@ def _llm_reads_intents(llm: Any | None) -> bool:
     if setting in ("on", "off"):
         return setting == "on"
     return getattr(llm, "name", "") != "transformers"
+
+
+def _pending_question(state: State) -> str:
+    if state.proposal is not None:
+        return f"{state.proposal.summary} Shall I go ahead? (yes/no)"
+    return _repeat_question(state.asked) if state.asked else ""
 
 
 def _repeat_question(slot: str) -> str:

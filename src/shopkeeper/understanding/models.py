@@ -63,13 +63,14 @@ class UnderstandingContext(_Model):
     product_names: tuple[str, ...] = ()
     original_item: Candidate | None = None
     variants: tuple[Candidate, ...] = ()
+    pending_question: str = Field(default="", description="what the assistant last asked, if anything")
 
 
 class IntentScore(_Model):
     intent: Intent
     confidence: float
     span: str
-    source: Literal["model", "fallback", "rule"] = "model"
+    source: Literal["model", "fallback", "rule", "llm"] = "model"
 
 
 class PersonName(_Model):

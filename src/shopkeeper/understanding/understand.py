@@ -4,7 +4,8 @@ Runs the fast path on one customer message: the intent classifier (several inten
 carries several requests), rule-based entities, and reference resolution against what the conversation
 already knows (candidate items, orders, the item being exchanged and its product's variants). An
 optional `fallback(text, choices) -> str` (e.g. an LLM asked to pick one of the intent names) is
-consulted only when the classifier is unsure. Proposals only: nothing here writes anything anywhere
+consulted only when the classifier is unsure; an optional `model` (a capable LLM's typed reading,
+see `model_reading`) is folded in under the same safety gates. Proposals only: nothing here writes anything anywhere
 except the classifier's weights cache, and nothing here knows about flows, policy or the store.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
 from shopkeeper.understanding.entities import extract_entities
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
+from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
 from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
 from shopkeeper.understanding.references import resolve_items, resolve_order
 from shopkeeper.understanding.variants import resolve_variant
@@ -63,8 +65,14 @@ def understand(
     *,
     fallback: Fallback | None = None,
     classifier: IntentClassifier | None = None,
+    model: ModelAsk | None = None,
 ) -> Understanding:
-    """What one message says, in the light of `context`; the first intent is the primary one."""
+    """What one message says, in the light of `context`; the first intent is the primary one.
+
+    With `model` (a capable language model, see `model_reading`), the model's closed-world reading is
+    folded into the rules' reading under the same safety gates; without it, or when it fails, the
+    rules' reading is the answer.
+    """
     context = context or UnderstandingContext()
     text = text.strip()
     if not text:
@@ -73,16 +81,15 @@ def understand(
             intents=(IntentScore(intent=Intent.OUT_OF_SCOPE, confidence=0.0, span="", source="rule"),),
             entities=extract_entities(""),
         )
-    model = classifier or get_classifier()
     items = list(context.items) + [c for o in context.orders for c in o.items]
     if context.original_item:
         items.append(context.original_item)
     names = [*context.product_names, *(c.name for c in items), *(v.name for v in context.variants)]
     values = [v for c in [*items, *context.variants] for v in c.options.values()]
     entities = extract_entities(text, product_names=[n for n in names if n], option_values=values)
-    return Understanding(
+    rules = Understanding(
         text=text,
-        intents=tuple(_intents(text, model, fallback, entities)),
+        intents=tuple(_intents(text, classifier or get_classifier(), fallback, entities)),
         entities=entities,
         items=resolve_items(text, context.items) if context.items else None,
         order=resolve_order(text, context.orders) if context.orders else None,
@@ -92,3 +99,4 @@ def understand(
             else None
         ),
     )
+    return read_with_model(rules, context, model) if model is not None else rules
