@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import select, text
@@ -40,7 +40,6 @@ from shopkeeper.store.schema import (
 
 __all__ = ["Actions", "Context", "FaultHook"]
 
-Actor = Literal["bot", "staff", "api", "system"]
 FaultHook = Callable[[str], None]
 R = TypeVar("R", Order, Customer)
 _ADDRESS_KEYS = ("address1", "address2", "city", "state", "country", "zip")
@@ -51,7 +50,7 @@ _PG_WRITE_LOCK = 7_262_013  # one advisory lock serialises writers, keeping the 
 class Context:
     """Who is acting, for which conversation, and the caller's idempotency key (optional)."""
 
-    actor: Actor = "api"
+    actor: str = "api"  # bot | api | system | staff:<name> (a console user)
     conversation_id: str | None = None
     request_key: str | None = None
 

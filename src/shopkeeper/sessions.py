@@ -46,12 +46,13 @@ class ConversationRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | handoff | staff
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | handoff | staff | closed
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     handoff_summary: Mapped[str | None] = mapped_column(Text)
     lease_token: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     channel: Mapped[str] = mapped_column(String(40), default="api")
+    assignee: Mapped[str | None] = mapped_column(String(64))  # the staff member holding it (`handoffs`)
 
 
 class TurnRow(Base):

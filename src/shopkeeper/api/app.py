@@ -19,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from shopkeeper.api import errors
+from shopkeeper.api.console import router as console_router
 from shopkeeper.api.deps import AppState, BodyLimit
 from shopkeeper.api.keys import KeyStore
 from shopkeeper.api.metrics import Metrics
@@ -100,6 +101,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(health.router)
     app.include_router(web.router)
+    app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=str(web.STATIC)), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

@@ -34,6 +34,8 @@ _ACTION_STATUS = {
     "order_not_found": 404,
     "document_not_found": 404,
     "conversation_busy": 409,
+    "conversation_taken": 409,
+    "conversation_not_held": 409,
     "empty_message": 422,
     "message_too_long": 422,
     "invalid_message": 422,

@@ -151,7 +151,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    actor: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(80))  # bot | api | system | staff:<name>
     conversation_id: Mapped[str | None] = mapped_column(String(64), index=True)
     request_key: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))

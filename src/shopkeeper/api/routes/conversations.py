@@ -1,7 +1,8 @@
 """`/api/conversations`: start a conversation, send a message (JSON or SSE), read the transcript.
 
 A message answered with `Accept: text/event-stream` streams the turn's events as server-sent events
-(`event: <type>`, `data: <event JSON>`), the last one `done`. A retry carrying the same `request_id`
+(`event: <type>`, `data: <event JSON>`), the last one `done`. `GET .../events` follows a conversation
+while staff hold it: their messages (`staff`) and status changes (`status`) as they are written. A retry carrying the same `request_id`
 returns the stored answer; the agent does not run the turn again. Errors go through `api.errors`.
 """
 
@@ -10,11 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, status
+from fastapi import APIRouter, Body, Header, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from shopkeeper.api import turns
+from shopkeeper.api import live, turns
 from shopkeeper.api.deps import RateLimited, StateDep
 from shopkeeper.api.errors import translate
 from shopkeeper.api.schemas import (
@@ -89,6 +90,51 @@ async def get_transcript(conversation_id: ConversationId, state: StateDep) -> Tr
         )
 
     return await run_in_threadpool(load)
+
+
+@router.get(
+    "/{conversation_id}/events",
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        404: _ERRORS[404],
+    },
+)
+async def follow_conversation(
+    conversation_id: ConversationId,
+    state: StateDep,
+    request: Request,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """Staff messages after turn `after` (default: from now) and status changes, as server-sent events."""
+    sessions = state.agent.sessions
+    known = await run_in_threadpool(sessions.transcript, conversation_id)  # 404 before the stream starts
+    if last_event_id and last_event_id.isdigit():
+        after = int(last_event_id)
+    seen = after if after is not None else max((t.seq for t in known), default=0)
+
+    def read() -> tuple[str, list[tuple[int, str, str]]]:
+        row = sessions.load(conversation_id)
+        news = [
+            (t.seq, t.text, str(t.events[0].get("by", "")) if t.events else "")
+            for t in sessions.transcript(conversation_id)
+            if t.role == "staff" and t.seq > seen
+        ]
+        return row.status, news
+
+    async def chunks() -> AsyncIterator[str]:
+        nonlocal seen
+        status_ = None
+        async for current, news in live.follow(request, read):
+            if current != status_:
+                status_ = current
+                yield live.event("status", {"status": current})
+            for seq, text, by in news:
+                if seq > seen:
+                    seen = seq
+                    yield live.event("staff", {"seq": seq, "text": text, "by": by}, id=seq)
+
+    return live.stream(chunks())
 
 
 def _reply(events: list[Event]) -> ReplyPublic:

@@ -1,5 +1,6 @@
 // The Shopkeeper web chat: plain JavaScript, no build step. Talks to /api/conversations, reads replies as
-// server-sent events, shows citations as links and proposals with Confirm / Cancel buttons.
+// server-sent events, shows citations as links and proposals with Confirm / Cancel buttons. Once a person
+// is involved it also follows the conversation (GET .../events) and shows the staff's messages as they come.
 (() => {
   "use strict";
   const base = new URL(".", location.href);
@@ -12,6 +13,7 @@
   const GREETING = "Hello, I'm the store assistant. How can I help you?";
   let conversation = null;
   let busy = false;
+  let following = null; // the EventSource of staff messages, once the conversation was handed off
   // Storage may be denied (a third-party iframe under strict privacy settings): then nothing persists.
   const store = {
     get() { try { return sessionStorage.getItem(KEY); } catch (_) { return null; } },
@@ -39,7 +41,7 @@
 
   function bubble(role, text) {
     const item = element("li", `msg ${role}`);
-    item.append(element("span", "visually-hidden", role === "customer" ? "You said: " : "Assistant: "));
+    item.append(element("span", "visually-hidden", { customer: "You said: ", staff: "Support team: " }[role] || "Assistant: "));
     const body = element("div", "body", text || "");
     item.append(body);
     log.append(item);
@@ -92,6 +94,7 @@
         ensure().append(element("p", `result ${event.ok ? "ok" : "refused"}`, event.ok ? "✓ Done" : "Not done"));
       } else if (event.type === "handoff") {
         bubble("notice", "A member of our support team will take over this conversation.");
+        follow();
       }
     };
   }
@@ -185,8 +188,29 @@
     }
   }
 
+  const STATUS_NOTES = {
+    staff: "A member of our support team has joined the conversation.",
+    open: "You're back with the store assistant.",
+    closed: "The support team closed this conversation. Write again any time.",
+  };
+
+  // Staff messages and status changes, pushed by the server while a person is involved.
+  function follow(after) {
+    if (following || !conversation || !window.EventSource) return;
+    const query = after === undefined ? "" : `?after=${after}`;
+    following = new EventSource(url(`api/conversations/${conversation}/events${query}`));
+    let status = null;
+    following.addEventListener("staff", (event) => bubble("staff", JSON.parse(event.data).text));
+    following.addEventListener("status", (event) => {
+      const next = JSON.parse(event.data).status;
+      if (status !== null && next !== status && STATUS_NOTES[next]) bubble("notice", STATUS_NOTES[next]);
+      status = next;
+    });
+  }
+
   async function start(fresh) {
     log.textContent = "";
+    if (following) { following.close(); following = null; }
     conversation = fresh ? null : store.get();
     if (conversation) {
       const response = await fetch(url(`api/conversations/${conversation}`));
@@ -194,12 +218,15 @@
         bubble("assistant", GREETING);
         const transcript = await response.json();
         for (const turn of transcript.turns) {
-          if (turn.role === "customer") bubble("customer", turn.text);
+          if (turn.role === "customer" || turn.role === "staff") bubble(turn.role, turn.text);
           else if (turn.events.length) turn.events.forEach(renderer());
           else if (turn.text) bubble("assistant", turn.text);
         }
         for (const old of log.querySelectorAll(".proposal, .options")) {
           if (old.closest("li") !== log.lastElementChild) disableAll(old);
+        }
+        if (["handoff", "staff"].includes(transcript.status)) {
+          follow(transcript.turns.reduce((most, turn) => Math.max(most, turn.seq), 0));
         }
         return;
       }

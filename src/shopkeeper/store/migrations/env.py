@@ -4,6 +4,7 @@ from alembic import context
 
 from shopkeeper import sessions as _sessions  # noqa: F401  (registers conversation tables)
 from shopkeeper.knowledge import schema as _knowledge_schema  # noqa: F401  (registers kb_* tables)
+from shopkeeper import staff as _staff  # noqa: F401  (registers staff_* tables)
 from shopkeeper.store.schema import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,18 @@
+"""The staff console at `/console`: server-rendered pages with a little JavaScript (`static/console.js`).
+
+One router per concern: `auth` (sign in and out, the guards), `inbox` (handoffs live, one conversation,
+take over, reply, hand back, close), `orders` (order changes beside a conversation), `dashboard` (charts and CSV). Pages are Jinja2
+templates in `templates/`; `pages.render` adds the security headers.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from shopkeeper.api.console import auth, dashboard, inbox, orders
+
+__all__ = ["router"]
+
+router = APIRouter()
+for _part in (auth, inbox, orders, dashboard):
+    router.include_router(_part.router)
