@@ -230,8 +230,9 @@ class Agent:
         if self._product_names is None:
             with self.db.session() as s:
                 self._product_names = tuple(repository.list_product_types(s))
+        proposal = state.proposal.summary if state.proposal else ""
         if not state.customer_id:
-            return UnderstandingContext(product_names=self._product_names)
+            return UnderstandingContext(product_names=self._product_names, proposal=proposal)
         with self.db.session() as s:
             orders = repository.list_orders(s, state.customer_id)
         task = state.task
@@ -246,6 +247,7 @@ class Agent:
             ),
             items=line_candidates(current) if current else (),
             pending_question=_pending_question(state),
+            proposal=proposal,
         )
 
     def _phrase(self, text: str) -> str | None:

@@ -19,7 +19,7 @@ from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.state import Proposal, Task
 from shopkeeper.flows.turn import Turn
 
-__all__ = ["execute", "propose_task", "refuse", "status_refusal"]
+__all__ = ["clarify", "describe_action", "execute", "propose_task", "refuse", "status_refusal"]
 
 _ACTIONS = {
     "cancel": "cancel_order",
@@ -194,6 +194,40 @@ def _propose_swap(turn: Turn, task: Task, order: Order, key: str) -> None:
 def _offer(turn: Turn, task: Task, args: dict[str, Any], summary: str, key: str) -> None:
     turn.state.proposals_made += 1
     turn.propose(Proposal(action=_ACTIONS[task.kind], arguments=args, summary=summary, key=key))
+
+
+def describe_action(proposal: Proposal) -> str:
+    """The proposal in a few words: "cancel order #W1234567"."""
+    order = proposal.arguments.get("order_id", "")
+    return {
+        "cancel_order": f"cancel order {order}",
+        "modify_order_address": f"change the shipping address of order {order}",
+        "modify_order_payment": f"switch the payment method of order {order}",
+        "modify_order_items": f"change the items of order {order}",
+        "return_order_items": f"open the return for order {order}",
+        "exchange_order_items": f"open the exchange for order {order}",
+        "modify_customer_address": "change your default address",
+    }.get(proposal.action, "make this change")
+
+
+def clarify(turn: Turn, proposal: Proposal, *, question: bool = False) -> None:
+    """One short question after a reply that was neither a yes nor a no; the proposal stays exactly
+    as it was (same key). Worded differently each time, so it is never repeated word for word; a
+    question about the proposal gets the full summary again, which states what will happen."""
+    action, n = describe_action(proposal), proposal.unclear_replies
+    if question:
+        text = [
+            f"Here is exactly what I'd do: {proposal.summary} Nothing has changed yet; shall I go ahead? "
+            "Please answer yes or no.",
+            f"This is the whole change: {proposal.summary} Reply 'yes' to go ahead, or 'no' to leave it as it is.",
+        ][n % 2]
+    else:
+        text = [
+            f"Just to be sure, nothing has changed yet: shall I {action}? Please answer yes or no.",
+            f"I'll only {action} after a clear yes. Reply 'yes' to go ahead, or 'no' to leave it as it is.",
+            f"Sorry, I still can't tell. Should I {action}: yes or no? (Or say 'never mind' to drop it.)",
+        ][(n - 1) % 3]
+    turn.ask(text, "confirm")
 
 
 def execute(turn: Turn, proposal: Proposal) -> bool:

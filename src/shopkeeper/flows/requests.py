@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from shopkeeper.domain import format_money
 from shopkeeper.flows import identity, orders, slots
-from shopkeeper.flows.proposals import execute, propose_task, refuse, status_refusal
+from shopkeeper.flows.proposals import clarify, describe_action, execute, propose_task, refuse, status_refusal
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
@@ -52,39 +52,51 @@ def next_task(turn: Turn) -> None:
 def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     """Handle the reply to a pending proposal. True when the turn is fully handled here.
 
-    A "no" that comes with a different request sets the proposal aside: the new request is served
-    first and the proposed one is offered again afterwards.
+    Only a clear yes (`understanding.confirmation`) to the proposal pending now runs its write. A
+    correction updates the request and re-proposes. A "no" asks what to change (or drops the
+    request on "never mind", "don't"). Anything else keeps the proposal pending, unchanged, and
+    `advance` asks one short clarifying question after whatever else the message needs. A reply
+    other than yes that comes with a different request sets the proposal aside: the new request is
+    served first and the proposed one is offered again afterwards.
     """
     proposal, state = turn.state.proposal, turn.state
     assert proposal is not None
-    confirmation = turn.u.entities.confirmation
+    reading = turn.u.reply
     active = state.task
-    if confirmation != "yes" and active is not None and any(k != active.kind for k in new_kinds):
+    if reading.answer != "yes" and active is not None and any(k != active.kind for k in new_kinds):
         state.proposal = None
         state.queue.insert(0, active)
         state.task = None
         return False
-    corrected = _apply_corrections(turn)
-    if confirmation == "yes" and not corrected:
+    # A question about the proposal ("is that the blue one?") is answered, not taken as a correction.
+    corrected = reading.reason != "question" and _apply_corrections(turn)
+    if reading.answer == "yes" and not corrected:
         state.proposal = None
         execute(turn, proposal)
         next_task(turn)
         return False
-    state.proposal = None
     if corrected:
+        state.proposal = None
         return False  # re-propose with the corrections
-    if confirmation == "no":
-        if any(
-            w in turn.text.lower()
-            for w in ("never mind", "nevermind", "forget it", "don't", "do not", "stop")
-        ):
-            turn.say("Okay, I won't make that change.")
-            next_task(turn)
-            return False
+    if reading.answer == "unclear":
+        proposal.unclear_replies += 1
+        return False  # still pending: `advance` asks once, after the rest of the turn
+    if reading.answer == "no" and any(
+        w in turn.text.lower() for w in ("never mind", "nevermind", "forget it", "don't", "do not", "stop")
+    ):
+        state.proposal = None
+        turn.say("Okay, I won't make that change.")
+        next_task(turn)
+        return False
+    if state.asked == "choice":  # asked already: say it differently, and narrow it
+        turn.ask(
+            f"Nothing has changed yet. Tell me what should be different (for example the items, the "
+            f"option or the payment method), or say 'never mind' and I won't {describe_action(proposal)}.",
+            "choice",
+        )
+    else:
         turn.ask("No problem. What would you like to change? (Or say 'never mind' to drop it.)", "choice")
-        state.proposal = proposal
-        return True
-    return False
+    return True
 
 
 def _apply_corrections(turn: Turn) -> bool:
@@ -113,7 +125,11 @@ def _apply_corrections(turn: Turn) -> bool:
 
 
 def advance(turn: Turn) -> None:
-    """Move the active request forward as far as this message allows."""
+    """Move the active request forward as far as this message allows. A proposal still pending here
+    got a reply that was neither yes, no nor a correction: ask about it once more, shortly."""
+    if turn.state.proposal is not None:
+        clarify(turn, turn.state.proposal, question=turn.u.reply.reason == "question")
+        return
     for step in range(4):  # a finished or dropped request lets the next queued one start in the same turn
         task = turn.state.task
         if task is None or turn.state.proposal is not None or turn.state.handoff:

@@ -53,6 +53,7 @@ class Proposal(BaseModel):
     arguments: dict[str, Any]
     summary: str
     key: str  # idempotency key: the same proposal is never executed twice
+    unclear_replies: int = 0  # replies neither yes nor no so far: each gets a differently worded question
 
 
 class State(BaseModel):

@@ -1,5 +1,5 @@
 """Entity extraction by rules: order ids, emails, names, zip codes, addresses, payment references,
-product and option mentions, cancellation reasons, yes/no and quantities.
+product and option mentions, cancellation reasons, yes/no (read by `confirmation`) and quantities.
 
 `extract_entities(text, product_names=(), option_values=())` is pure and fast (regular expressions,
 no model). Product and option mentions are only found against vocabularies the caller passes (what the
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from shopkeeper.understanding.addresses import ZIP_PATTERN, extract_address
+from shopkeeper.understanding.confirmation import extract_confirmation
 from shopkeeper.understanding.models import Entities, PaymentMention, PersonName, Quantity
 from shopkeeper.understanding.text import contains_phrase, norm_tokens
 
@@ -250,31 +251,6 @@ def extract_reason(text: str) -> str | None:
         return "ordered by mistake"
     if _NOT_NEEDED.search(text):
         return "no longer needed"
-    return None
-
-
-_YES = re.compile(
-    r"^\s*(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|alright|all right|correct|confirm(?:ed)?|"
-    r"absolutely|definitely|of course|go ahead|please do|please proceed|proceed|do it|"
-    r"that'?s (?:right|correct|fine)|"
-    r"sounds good|perfect|right|exactly|affirmative|i confirm|i agree|agreed|fine)\b(?!\s+(?:so|but wait))",
-    re.I,
-)
-_NO = re.compile(
-    r"^\s*(?:no(?!\s+longer)|nope|nah|n|don'?t|do not|never ?mind|not now|not yet|stop|wait|hold on|negative|"
-    r"cancel that|that'?s (?:wrong|not right|incorrect|not what i)|not what i|i don'?t (?:want|agree|"
-    r"think so)|"
-    r"please don'?t|not (?:correct|right))\b",
-    re.I,
-)
-
-
-def extract_confirmation(text: str) -> str | None:
-    """'yes' or 'no' when the message opens with an answer ("yes please", "no, only the lamp")."""
-    if _NO.search(text):
-        return "no"
-    if _YES.search(text):
-        return "yes"
     return None
 
 

@@ -29,6 +29,7 @@ from shopkeeper.understanding.models import (
     ItemResolution,
     OrderResolution,
     PersonName,
+    ReplyReading,
     Understanding,
     UnderstandingContext,
 )
@@ -129,6 +130,13 @@ def _confirmation(model_answer: Any, rules: Entities) -> str | None:
     return rules.confirmation
 
 
+def _reply(model_answer: Any, rules: ReplyReading) -> ReplyReading:
+    """The reply to a proposal, only ever safer: a model doubt turns a rules yes into the model's answer."""
+    if rules.answer == "yes" and model_answer in ("no", "change", "unclear"):
+        return ReplyReading(answer=model_answer, reason="the language model's doubt")
+    return rules
+
+
 def merge(rules: Understanding, answer: dict[str, Any], context: UnderstandingContext) -> Understanding:
     """The rules' reading with the model's answer folded in, every value re-checked (module docstring)."""
     orders, items = _ids(context)
@@ -160,6 +168,7 @@ def merge(rules: Understanding, answer: dict[str, Any], context: UnderstandingCo
             "order": order,
             "items": resolved,
             "entities": entities.model_copy(update=updates),
+            "reply": _reply(answer.get("answer"), rules.reply),
         }
     )
 

@@ -24,6 +24,7 @@ __all__ = [
     "PaymentMention",
     "PersonName",
     "Quantity",
+    "ReplyReading",
     "Understanding",
     "UnderstandingContext",
     "VariantResolution",
@@ -64,6 +65,7 @@ class UnderstandingContext(_Model):
     original_item: Candidate | None = None
     variants: tuple[Candidate, ...] = ()
     pending_question: str = Field(default="", description="what the assistant last asked, if anything")
+    proposal: str = Field(default="", description="the summary of the proposal awaiting a yes, if any")
 
 
 class IntentScore(_Model):
@@ -113,6 +115,17 @@ class Entities(_Model):
     quantity: Quantity | None = None
 
 
+class ReplyReading(_Model):
+    """How a message reads as a reply to a pending proposal (`understanding.confirmation`): only a
+    clear `yes` may lead to a write. `reason` names what decided it ("negation", "hedge", "question",
+    "condition", "correction", "second thoughts", "unknown words" ...); `negated` is True when the
+    message holds a negation anywhere."""
+
+    answer: Literal["yes", "no", "change", "unclear"]
+    reason: str = ""
+    negated: bool = False
+
+
 class ItemResolution(_Model):
     """Which candidates the message points at. `ambiguous` when it could mean several and did not say."""
 
@@ -149,6 +162,7 @@ class Understanding(_Model):
     items: ItemResolution | None = None
     order: OrderResolution | None = None
     variant: VariantResolution | None = None
+    reply: ReplyReading = ReplyReading(answer="unclear", reason="no answer")
 
     @property
     def intent(self) -> Intent:

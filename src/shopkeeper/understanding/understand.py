@@ -12,6 +12,7 @@ except the classifier's weights cache, and nothing here knows about flows, polic
 from __future__ import annotations
 
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
+from shopkeeper.understanding.confirmation import read_reply
 from shopkeeper.understanding.entities import extract_entities
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
@@ -98,5 +99,6 @@ def understand(
             if context.original_item and context.variants
             else None
         ),
+        reply=read_reply(text, context.proposal),
     )
     return read_with_model(rules, context, model) if model is not None else rules
