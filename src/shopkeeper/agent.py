@@ -250,18 +250,29 @@ class Agent:
             proposal=proposal,
         )
 
-    def _phrase(self, text: str) -> str | None:
-        """Small talk phrased by the language model (guarded by `info.small_talk`)."""
+    def _phrase(self, text: str, kind: str) -> str | None:
+        """Small talk phrased by the language model (used only if `flows.small_talk.relevant` accepts it)."""
         from shopkeeper.llm.base import Completion, GenerationSettings, Message
 
+        task = _SMALL_TALK_PROMPTS.get(kind, "Reply politely.")
         messages = [
-            Message("system", "You are a friendly store support assistant. Reply in one short sentence."),
+            Message(
+                "system",
+                f"You are a friendly online store support assistant. {task} Reply in one short sentence.",
+            ),
             Message("user", text),
         ]
         for item in self.llm.stream(messages, GenerationSettings(max_tokens=32)):  # type: ignore[union-attr]
             if isinstance(item, Completion):
                 return item.text
         return None
+
+
+_SMALL_TALK_PROMPTS = {  # measured on the embedded model: the raw message alone was never relevant
+    "greeting": "The customer greets you. Greet them back and ask how you can help.",
+    "thanks": "The customer thanks you. Say you're welcome.",
+    "goodbye": "The customer is leaving. Say goodbye and wish them a great day.",
+}
 
 
 def _llm_reads_intents(llm: Any | None) -> bool:

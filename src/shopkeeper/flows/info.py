@@ -3,15 +3,14 @@ from the catalog, recommendations, small talk, and handoff to a human.
 
 Policy answers come only from retrieved passages; when retrieval is weak the customer is told so
 and offered a person. Product answers come from the catalog's records. Small talk is templated,
-or phrased by the language model when one is configured and its reply passes the guard below.
+or phrased by the language model when one is configured and its reply passes the relevance check
+(`flows/small_talk.py`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from shopkeeper.catalog import search_catalog
+from shopkeeper.flows.small_talk import small_talk
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.recommend import recommend_for_customer, recommender_from_store
@@ -28,31 +27,6 @@ __all__ = [
 ]
 
 GREETING = "Hello, I'm the store assistant. How can I help you?"
-SmallTalk = Callable[[str], str | None]
-_TEMPLATES = {
-    "greeting": "Hello! How can I help you today? I can look up orders, cancel or change pending orders, "
-    "start returns and exchanges, and answer questions about products and our policies.",
-    "thanks": "You're welcome! Is there anything else I can help you with?",
-    "goodbye": "Thanks for contacting us. Have a great day!",
-    "out_of_scope": "I'm the store's support assistant, so I can help with your orders, returns and exchanges, "
-    "products and our store policies. What can I do for you?",
-    "place_order": "I can't place new orders in chat, but I can help you find products; what are you looking for?",
-}
-_UNSAFE = re.compile(r"\d|\$|%|refund|polic|guarantee|free|discount|order|days?\b", re.I)
-
-
-def small_talk(turn: Turn, kind: str, phrase: SmallTalk | None = None) -> None:
-    """Greeting, thanks, goodbye, chit-chat. The model may phrase it, but never with facts or promises."""
-    template = _TEMPLATES.get(kind, _TEMPLATES["out_of_scope"])
-    if phrase is not None and kind in ("greeting", "thanks", "goodbye"):
-        try:
-            text = phrase(turn.text)
-        except Exception:
-            text = None
-        if text and 3 <= len(text.split()) <= 40 and not _UNSAFE.search(text):
-            turn.say(text.strip())
-            return
-    turn.say(template)
 
 
 def answer_policy(turn: Turn, kb: KnowledgeBase | None) -> None:

@@ -13,6 +13,7 @@ from shopkeeper.flows import identity, orders, slots
 from shopkeeper.flows.proposals import clarify, describe_action, execute, propose_task, refuse, status_refusal
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding import Intent
 from shopkeeper.understanding.entities import extract_order_ids
 
 __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
@@ -81,8 +82,10 @@ def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     if reading.answer == "unclear":
         proposal.unclear_replies += 1
         return False  # still pending: `advance` asks once, after the rest of the turn
-    if reading.answer == "no" and any(
-        w in turn.text.lower() for w in ("never mind", "nevermind", "forget it", "don't", "do not", "stop")
+    drop = ("never mind", "nevermind", "forget it", "don't", "do not", "stop")
+    if reading.answer == "no" and (
+        any(w in turn.text.lower() for w in drop)
+        or turn.u.intent == Intent.GOODBYE  # "no thanks, that's all"
     ):
         state.proposal = None
         turn.say("Okay, I won't make that change.")

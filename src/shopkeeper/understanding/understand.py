@@ -18,6 +18,7 @@ from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
 from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
 from shopkeeper.understanding.references import resolve_items, resolve_order
+from shopkeeper.understanding.small_talk import read_small_talk
 from shopkeeper.understanding.variants import resolve_variant
 
 __all__ = ["understand"]
@@ -36,6 +37,9 @@ def _gives_details(entities: Entities) -> bool:
 def _intents(
     text: str, classifier: IntentClassifier, fallback: Fallback | None, entities: Entities
 ) -> list[IntentScore]:
+    # "great, that's all i needed. bye", "no thanks, that's all", "hiya": small talk and nothing else
+    if (kind := read_small_talk(text)) is not None:
+        return [IntentScore(intent=Intent(kind), confidence=1.0, span=text, source="rule")]
     words = text.split()
     answer = entities.confirmation
     # "yes", "no thanks", "ok go ahead": a bare answer is an answer, whatever the model thinks.
