@@ -247,3 +247,48 @@ def test_dashboard_charts_and_csv(server: Server, alice: httpx.Client) -> None:
     handed = next(line for line in lines if line.startswith("outcome,handed off,"))
     assert int(handed.rsplit(",", 1)[1]) >= 1
     assert "writes_by_action,cancel_order," in csv_text or "unanswered_question_group" in csv_text
+
+
+def test_only_owners_manage_knowledge_keys_and_users(server: Server, alice: httpx.Client) -> None:
+    token = csrf(alice)
+    for path in ("/console/knowledge", "/console/team"):
+        assert alice.get(path).status_code == 403
+    assert alice.post("/console/team/keys", data={"csrf": token, "name": "x"}).status_code == 403
+    files = {"file": ("notes.md", b"# Notes\n\nSome text.\n", "text/markdown")}
+    assert alice.post("/console/knowledge/upload", data={"csrf": token}, files=files).status_code == 403
+
+
+def test_owner_uploads_replaces_and_removes_a_document(server: Server, users: Staff) -> None:
+    olga = sign_in(server, "olga")
+    token = csrf(olga)
+    doc = b"# Store hours\n\n## Opening hours\n\nThe warehouse ships orders Monday to Saturday.\n"
+    sent = olga.post(
+        "/console/knowledge/upload",
+        data={"csrf": token},
+        files={"file": ("Store Hours.md", doc, "text/markdown")},
+    )
+    assert sent.status_code == 303
+    assert "store-hours" in olga.get("/console/knowledge").text
+    answer = olga.get("/console/knowledge", params={"q": "Does the warehouse ship orders on Saturday?"}).text
+    assert "/kb/store-hours#opening-hours" in answer
+    newer = (
+        b"<h1>Store hours</h1><h2>Opening hours</h2><p>The warehouse ships orders every day of the week.</p>"
+    )
+    replaced = olga.post(
+        "/console/knowledge/store-hours/replace",
+        data={"csrf": token},
+        files={"file": ("hours.html", newer, "text/html")},
+    )
+    assert replaced.status_code == 303
+    assert "every day of the week" in server.client.get("/kb/store-hours").text
+    bad = olga.post(
+        "/console/knowledge/upload", data={"csrf": token}, files={"file": ("run.exe", b"MZ", "application/x")}
+    )
+    assert bad.status_code == 422 and "Markdown, HTML, PDF or text" in bad.text
+    assert olga.post("/console/knowledge/store-hours/remove", data={"csrf": token}).status_code == 303
+    assert server.client.get("/kb/store-hours").status_code == 404
+    actions = [(e.actor, e.action) for e in audit.entries(server.db) if e.action.startswith("knowledge.")]
+    assert ("staff:olga", "knowledge.upload") in actions and ("staff:olga", "knowledge.remove") in actions
+    key_page = olga.post("/console/team/keys", data={"csrf": token, "name": "helpdesk"})
+    assert key_page.status_code == 200 and "sk_admin_" in key_page.text
+    olga.close()

@@ -30,7 +30,7 @@ def _describe(label: str, data: list[tuple[str, float]]) -> str:
     return f"{label}: " + ", ".join(f"{k} {v:g}" for k, v in data) if data else f"{label}: no data"
 
 
-def columns(data: list[tuple[str, float]], label: str, width: int = 560, height: int = 200) -> Markup:
+def columns(data: list[tuple[str, float]], label: str, width: int = 380, height: int = 180) -> Markup:
     """Vertical bars, one per (x label, value); x labels are thinned to stay readable."""
     top = max((v for _, v in data), default=0) or 1
     plot_h, left, bottom = height - 40, 32, height - 24
@@ -40,7 +40,7 @@ def columns(data: list[tuple[str, float]], label: str, width: int = 560, height:
         f"<text x='{left - 4}' y='{bottom - plot_h + 4}' text-anchor='end' {_FONT}>{top:g}</text>",
         f"<text x='{left - 4}' y='{bottom}' text-anchor='end' {_FONT}>0</text>",
     ]
-    every = max(1, len(data) // 8)
+    every = max(1, len(data) // 6)
     for i, (key, value) in enumerate(data):
         h = plot_h * value / top
         x = left + i * step + step * 0.15
@@ -56,18 +56,18 @@ def columns(data: list[tuple[str, float]], label: str, width: int = 560, height:
     return _svg(width, height, _describe(label, data), body)
 
 
-def bars(data: list[tuple[str, float]], label: str, width: int = 560) -> Markup:
+def bars(data: list[tuple[str, float]], label: str, width: int = 380) -> Markup:
     """Horizontal bars, one row per (category, value), largest first as given."""
     if not data:
         return _svg(width, 30, _describe(label, data), [f"<text x='4' y='18' {_FONT}>No data yet.</text>"])
-    row, label_w = 22, 190
+    row, label_w = 22, 150
     height = row * len(data) + 8
     top = max(v for _, v in data) or 1
     body = []
     for i, (key, value) in enumerate(data):
         y = 4 + i * row
         w = (width - label_w - 50) * value / top
-        name = key if len(key) <= 30 else key[:29] + "…"
+        name = key if len(key) <= 24 else key[:23] + "…"
         body += [
             f"<text x='{label_w - 6}' y='{y + 14}' text-anchor='end' {_FONT}>{escape(name)}</text>",
             f"<rect x='{label_w}' y='{y + 3}' width='{w:.1f}' height='{row - 8}' fill='{PALETTE[i % 2]}'>"
@@ -77,7 +77,7 @@ def bars(data: list[tuple[str, float]], label: str, width: int = 560) -> Markup:
     return _svg(width, height, _describe(label, data), body)
 
 
-def share(data: list[tuple[str, float]], label: str, width: int = 560) -> Markup:
+def share(data: list[tuple[str, float]], label: str, width: int = 380) -> Markup:
     """One stacked bar of parts of a whole, with a legend giving counts and percentages."""
     total = sum(v for _, v in data)
     body, x = [], 0.0
