@@ -56,6 +56,8 @@ def test_eval_command_prints_the_report(scenarios_dir: Path, tmp_path: Path) -> 
     out = tmp_path / "report.json"
     args = [
         "taubench",
+        "--customer",
+        "events",
         "--split",
         "dev",
         "--limit",
@@ -71,6 +73,12 @@ def test_eval_command_prints_the_report(scenarios_dir: Path, tmp_path: Path) -> 
     for word in ("asked", "upfront", "rate", "reply s p50", "reply s p95", "turns"):
         assert word in result.output
     assert len(json.loads(out.read_text())["results"]) == 4
+
+    text = ["taubench", "--split", "tune", "--limit", "1", "--style", "regular,casual", "--tau", str(TAU_DIR)]
+    result = CliRunner().invoke(app, [*text, "--no-model"])
+    assert result.exit_code == 0, result.output
+    for word in ("regular", "casual", "wrong writes", "text customer"):
+        assert word in result.output
 
     result = CliRunner().invoke(app, ["scenarios", str(scenarios_dir / "demo.yaml"), "--no-model"])
     assert result.exit_code == 0, result.output

@@ -30,7 +30,7 @@ def test_benchmark_on_a_small_file(
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.main(["--data", str(data)]) == 0
+    assert module.main(["--data", str(data), "--part", "all"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "accuracy: 1.000"
     assert any("messages/s" in line for line in out)

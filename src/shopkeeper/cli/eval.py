@@ -34,10 +34,30 @@ def _write_json(path: Path | None, data: object) -> None:
         _console.print(f"Report written to {path}")
 
 
+CUSTOMER_STYLES = {
+    "text": ("regular", "casual", "instruction", "bitext"),
+    "events": ("asked", "upfront"),
+}
+
+
 @app.command("taubench")
 def taubench(
-    split: Annotated[str, typer.Option(help="Tasks: train (500), dev (20) or all")] = "all",
-    style: Annotated[str, typer.Option(help="Customer style: asked, upfront or both")] = "both",
+    split: Annotated[
+        str, typer.Option(help="Tasks: tune (train i%5!=0), setaside (train i%5==0), dev, train or all")
+    ] = "dev",
+    customer: Annotated[
+        str,
+        typer.Option(
+            help="text: reads only the reply text (honest figure); events: reads events (regression)"
+        ),
+    ] = "text",
+    style: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated styles, or all. text: regular, casual, instruction, bitext; "
+            "events: asked, upfront (both = all)"
+        ),
+    ] = "all",
     limit: Annotated[int | None, typer.Option(help="Only the first N tasks (after sampling)")] = None,
     sample: Annotated[int | None, typer.Option(help="A random sample of N tasks (see --seed)")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the sample")] = 0,
@@ -51,19 +71,19 @@ def taubench(
     json_out: JsonOut = None,
     transcripts: Transcripts = 0,
 ) -> None:
-    """Simulated customers from tau-bench tasks; success = the final store equals the expected one."""
+    """Simulated customers from tau-bench tasks; success = the final store equals the expected one.
+
+    Tune only on --split tune; setaside and dev are for reporting, never for reading failures."""
     from shopkeeper.evaluation.agents import ShopkeeperAgent
     from shopkeeper.evaluation.report import render
-    from shopkeeper.evaluation.taubench import TauBench, load_tasks, run_taubench, select
+    from shopkeeper.evaluation.taubench import SPLITS, TauBench, load_tasks, run_taubench, select
 
-    if split not in ("train", "dev", "all"):
-        raise DataError(f"--split must be train, dev or all, not {split!r}")
-    styles = {"asked": ["asked"], "upfront": ["upfront"], "both": ["asked", "upfront"]}.get(style)
-    if styles is None:
-        raise DataError(f"--style must be asked, upfront or both, not {style!r}")
+    if split not in SPLITS:
+        raise DataError(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
+    styles = parse_styles(customer, style)
     if not (tau / "tasks_train.json").exists():
         raise DataError(f"No tau-bench retail data in {tau} (use --tau DIR)")
-    tasks = select(load_tasks(tau, split), limit=limit, sample=sample, seed=seed)  # type: ignore[arg-type]
+    tasks = select(load_tasks(tau, split), limit=limit, sample=sample, seed=seed)
     with tempfile.TemporaryDirectory(prefix="shopkeeper-eval-") as work:
         bench = TauBench.prepare(tau, Path(work))
         with _console.status("") as status:
@@ -82,10 +102,24 @@ def taubench(
                 wording=wording,
                 workers=workers,
                 progress=progress,
-                title=f"tau-bench retail ({split}, {len(tasks)} tasks)",
+                title=f"tau-bench retail ({split}, {len(tasks)} tasks, {customer} customer)",
             )
     render(report, _console, transcripts=transcripts)
     _write_json(json_out, report.as_dict())
+
+
+def parse_styles(customer: str, style: str) -> list[str]:
+    """The styles to run for `--customer` and `--style` ("all", "both" or a comma-separated list)."""
+    known = CUSTOMER_STYLES.get(customer)
+    if known is None:
+        raise DataError(f"--customer must be text or events, not {customer!r}")
+    if style in ("all", "both"):
+        return list(known)
+    styles = [s.strip() for s in style.split(",") if s.strip()]
+    unknown = [s for s in styles if s not in known]
+    if unknown or not styles:
+        raise DataError(f"--style for the {customer} customer must be all or among {', '.join(known)}")
+    return styles
 
 
 @app.command("scenarios")

@@ -1,7 +1,8 @@
 """One conversation between an agent and a customer (simulated or scripted), turn by turn.
 
 The agent is anything with Shopkeeper's `Agent` surface (`start`, `respond` streaming events); the
-customer is anything with `opening()` and `answer(events)` (None ends the conversation). The loop
+customer is anything with `opening()` and either `answer(events)` (it reads the turn's events) or
+`hear(text)` (it reads only the reply text, `Reply.text`); None ends the conversation. The loop
 records each turn's text, events and wall-clock seconds, and stops when the customer is done, the
 agent hands off, the turn limit is reached, or the agent raises. It knows nothing about stores or
 scoring.
@@ -13,11 +14,11 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from shopkeeper.events import ActionEvent, DoneEvent, Event, HandoffEvent, TextEvent
 
-__all__ = ["AgentLike", "Conversation", "CustomerLike", "Exchange", "converse"]
+__all__ = ["AgentLike", "Conversation", "CustomerLike", "Exchange", "TextCustomerLike", "converse"]
 
 TURN_LIMIT = 30
 Ending = Literal["customer", "handoff", "turn_limit", "agent_error"]
@@ -33,6 +34,15 @@ class CustomerLike(Protocol):
     def opening(self) -> str: ...
 
     def answer(self, events: Sequence[Event]) -> str | None: ...
+
+
+@runtime_checkable
+class TextCustomerLike(Protocol):
+    """A customer that reads only the reply text, as a person does."""
+
+    def opening(self) -> str: ...
+
+    def hear(self, text: str) -> str | None: ...
 
 
 @dataclass
@@ -102,7 +112,9 @@ def _brief(e: Event) -> str:
     return f"{e.type} " + ", ".join(f"{k}={v!r}" for k, v in data.items() if v not in ("", [], None))
 
 
-def converse(agent: AgentLike, customer: CustomerLike, turn_limit: int = TURN_LIMIT) -> Conversation:
+def converse(
+    agent: AgentLike, customer: CustomerLike | TextCustomerLike, turn_limit: int = TURN_LIMIT
+) -> Conversation:
     conversation = Conversation()
     cid = agent.start(channel="eval")
     text: str | None = customer.opening()
@@ -124,7 +136,10 @@ def converse(agent: AgentLike, customer: CustomerLike, turn_limit: int = TURN_LI
         if any(isinstance(e, HandoffEvent) for e in events):
             conversation.ended_by = "handoff"
             break
-        text = customer.answer(events)
+        if isinstance(customer, TextCustomerLike):
+            text = customer.hear(conversation.exchanges[-1].reply)
+        else:
+            text = customer.answer(events)
     return conversation
 
 

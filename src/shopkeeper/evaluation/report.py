@@ -40,6 +40,12 @@ class CaseResult:
     conversation: Conversation
     reason: str = ""
     details: list[str] = field(default_factory=list)
+    unrequested: list[str] = field(default_factory=list)  # accepted writes matching no goal
+
+    @property
+    def wrong_write(self) -> bool:
+        """The store ended with a change the customer did not ask for."""
+        return bool(self.unrequested)
 
     @property
     def turns(self) -> int:
@@ -56,6 +62,7 @@ class CaseResult:
             "success": self.success,
             "reason": self.reason,
             "details": self.details,
+            "unrequested": self.unrequested,
             "turns": self.turns,
             "conversation": self.conversation.as_dict(),
         }
@@ -79,6 +86,7 @@ class Summary:
     p50_seconds: float
     p95_seconds: float
     replies: int
+    wrong_writes: int = 0  # conversations that ended with a change the customer did not ask for
 
     @property
     def rate(self) -> float:
@@ -97,6 +105,7 @@ def _summary(label: str, results: Sequence[CaseResult]) -> Summary:
         p50_seconds=percentile(seconds, 50),
         p95_seconds=percentile(seconds, 95),
         replies=len(seconds),
+        wrong_writes=sum(r.wrong_write for r in results),
     )
 
 
@@ -172,6 +181,12 @@ def render(report: Report, console: Console, *, failures: int = 20, transcripts:
             reasons.add_row(reason, str(n))
         parts.append(reasons)
     console.print(Group(*parts))
+    per_style = ", ".join(f"{s.label} {s.wrong_writes}" for s in report.by_style())
+    console.print(
+        f"wrong writes (conversations ending with a change nobody asked for): "
+        f"{report.overall().wrong_writes} ({per_style})",
+        highlight=False,
+    )
     for note in report.skipped:
         console.print(f"[yellow]skipped[/] {note}")
     for i, r in enumerate(report.failures[:failures]):

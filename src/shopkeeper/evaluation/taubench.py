@@ -6,6 +6,14 @@ task's expected result exactly (amounts to the cent, every other record unchange
 on its own file copy. Failures are explained from the writes the agent made (wrong, missing, extra)
 or how the conversation ended (turn limit, handoff, agent error). The agent comes from a factory,
 so this module never imports it.
+
+Two customers: `events` (`customer.py`, reads the agent's structured events; the regression check)
+and `text` (`text_customer.py`, reads only the reply text, as a person does). Splits: `tune` is
+the train tasks with index `i % 5 != 0` (the only ones whose transcripts may be read to improve
+the agent), `setaside` the train tasks with `i % 5 == 0` (100, never read for tuning), `dev` all 20
+dev tasks; `train` and `all` as before. Whatever the customer, every accepted write in the audit log
+after the conversation is matched against the task's goals: one that matches none is a wrong write
+(a change the customer did not ask for), counted per case.
 """
 
 from __future__ import annotations
@@ -21,18 +29,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from shopkeeper import audit
 from shopkeeper.evaluation.agents import AgentFactory
 from shopkeeper.evaluation.conversation import TURN_LIMIT, Conversation, converse
-from shopkeeper.evaluation.customer import SimulatedCustomer, Style
+from shopkeeper.evaluation.customer import STYLES, SimulatedCustomer, Style
 from shopkeeper.evaluation.goals import STATUS, TAU_WRITES, Goal, goal_from_tau, proposal_matches
 from shopkeeper.evaluation.profile import load_view
 from shopkeeper.evaluation.report import CaseResult, Report
 from shopkeeper.evaluation.storediff import compare_to_expected
 from shopkeeper.evaluation.stores import Template, taubench_template
+from shopkeeper.evaluation.text_customer import TEXT_STYLES, TextCustomer, TextStyle, bitext_rows
+from shopkeeper.store.db import Database
 
-__all__ = ["Split", "TauBench", "TauTask", "diagnose", "load_tasks", "run_task", "run_taubench", "select"]
+__all__ = [
+    "SPLITS",
+    "Split",
+    "TauBench",
+    "TauTask",
+    "diagnose",
+    "load_tasks",
+    "run_task",
+    "run_taubench",
+    "select",
+    "unrequested_writes",
+]
 
-Split = Literal["train", "dev", "all"]
+Split = Literal["train", "dev", "all", "tune", "setaside"]
+SPLITS: tuple[Split, ...] = ("tune", "setaside", "dev", "train", "all")
+DEFAULT_BITEXT = Path("bitext-customer-support") / "intent_dev.jsonl"  # beside the tau-bench folder
 _ORDER_ID = re.compile(r"#?W\d{7}")
 
 
@@ -60,9 +84,19 @@ def _status_goal(task: dict[str, Any]) -> Goal:
     return Goal(STATUS, {"order_id": f"#{found.group().lstrip('#')}"} if found else {})
 
 
+def in_split(task: TauTask, split: Split) -> bool:
+    """Whether a task belongs to a split (tune: train i % 5 != 0; setaside: train i % 5 == 0)."""
+    if split == "tune":
+        return task.split == "train" and task.index % 5 != 0
+    if split == "setaside":
+        return task.split == "train" and task.index % 5 == 0
+    return split == "all" or task.split == split
+
+
 def load_tasks(directory: Path, split: Split = "all") -> list[TauTask]:
     out: list[TauTask] = []
-    for name in ("train", "dev") if split == "all" else (split,):
+    files = {"all": ("train", "dev"), "dev": ("dev",)}.get(split, ("train",))
+    for name in files:
         tasks = json.loads((directory / f"tasks_{name}.json").read_text())
         expected = {e["task_index"]: e for e in json.loads((directory / f"expected_{name}.json").read_text())}
         for i, task in enumerate(tasks):
@@ -74,7 +108,7 @@ def load_tasks(directory: Path, split: Split = "all") -> list[TauTask]:
             ) or (_status_goal(task),)
             use_email = "email" in task["instruction"].lower()
             out.append(TauTask(name, i, task["user_id"], task["instruction"], goals, exp, use_email))
-    return out
+    return [t for t in out if in_split(t, split)]
 
 
 def select(
@@ -95,12 +129,15 @@ class TauBench:
     directory: Path
     store: Template
     originals: dict[str, dict[str, Any]]
+    bitext: tuple[dict[str, Any], ...] = ()  # Bitext rows for the text customer's `bitext` openings
 
     @classmethod
-    def prepare(cls, directory: Path, workdir: Path) -> TauBench:
+    def prepare(cls, directory: Path, workdir: Path, bitext: Path | None = None) -> TauBench:
+        """`bitext` defaults to the Bitext file beside the tau-bench folder (none when absent)."""
         store = taubench_template(directory, workdir)
         originals = {k: json.loads((directory / f"{k}.json").read_text()) for k in ("users", "orders")}
-        return cls(directory, store, originals)
+        rows = bitext_rows(bitext if bitext is not None else directory.parent / DEFAULT_BITEXT)
+        return cls(directory, store, originals, rows)
 
 
 def diagnose(goals: Sequence[Goal], conversation: Conversation) -> tuple[str, list[str]]:
@@ -137,37 +174,76 @@ def diagnose(goals: Sequence[Goal], conversation: Conversation) -> tuple[str, li
     return "wrong write", [*details, "the writes matched the goals but the store differs"]
 
 
+def unrequested_writes(db: Database, goals: Sequence[Goal]) -> list[str]:
+    """Accepted writes in the store's audit log that match none of the goals (each goal once): the
+    changes the customer did not ask for. Read after the conversation, by the scorer only."""
+    wanted = [g for g in goals if g.is_write]
+    out: list[str] = []
+    for entry in reversed(audit.entries(db, limit=10_000)):
+        if entry.outcome != "ok":
+            continue
+        match = next((g for g in wanted if not proposal_matches(g, entry.action, entry.arguments)), None)
+        if match is not None:
+            wanted.remove(match)
+        else:
+            out.append(f"{entry.action} {entry.arguments}")
+    return out
+
+
 def run_task(
     bench: TauBench,
     task: TauTask,
-    style: Style,
+    style: Style | TextStyle,
     make_agent: AgentFactory,
     turn_limit: int = TURN_LIMIT,
     wording: str = "",
 ) -> CaseResult:
-    """One conversation on a fresh store, scored. `wording` varies the customer's random choices of
-    phrasing (same goals, other words), to measure how much outcomes depend on wording."""
+    """One conversation on a fresh store, scored. The style picks the customer: `asked` / `upfront`
+    read events (`SimulatedCustomer`), `regular` / `casual` / `instruction` / `bitext` read only the
+    reply text (`TextCustomer`). `wording` varies the customer's random choices of phrasing (same
+    goals, other words), to measure how much outcomes depend on wording."""
     with bench.store.copy(f"{task.split}-{task.index}-{style}") as db:
         order_ids = tuple(g.order_id for g in task.goals if g.order_id)
         view = load_view(db, task.user_id, order_ids)
         goals = list(task.goals)
         if goals[0].action == STATUS and not goals[0].order_id and view.orders:
             goals[0] = Goal(STATUS, {"order_id": next(iter(view.orders))})
-        customer = SimulatedCustomer(
-            view, goals, style=style, seed=task.name + wording, use_email=task.use_email
-        )
+        customer: SimulatedCustomer | TextCustomer
+        if style in TEXT_STYLES:
+            customer = TextCustomer(
+                view,
+                goals,
+                style=style,
+                seed=task.name + wording,
+                use_email=task.use_email,
+                instruction=task.instruction,
+                bitext_rows=bench.bitext,
+            )
+        elif style in STYLES:
+            customer = SimulatedCustomer(
+                view,
+                goals,
+                style=style,
+                seed=task.name + wording,
+                use_email=task.use_email,
+            )
+        else:
+            raise ValueError(f"unknown customer style {style!r}")
         conversation = converse(make_agent(db), customer, turn_limit)
         problems = compare_to_expected(db, bench.store.base, task.expected, bench.originals)
+        unrequested = unrequested_writes(db, goals)
     if not problems:
-        return CaseResult(task.name, style, True, conversation)
+        return CaseResult(task.name, style, True, conversation, unrequested=unrequested)
     reason, details = diagnose(goals, conversation)
-    return CaseResult(task.name, style, False, conversation, reason, [*details, *problems])
+    return CaseResult(
+        task.name, style, False, conversation, reason, [*details, *problems], unrequested=unrequested
+    )
 
 
 def run_taubench(
     bench: TauBench,
     tasks: Sequence[TauTask],
-    styles: Sequence[Style],
+    styles: Sequence[Style | TextStyle],
     make_agent: AgentFactory,
     *,
     turn_limit: int = TURN_LIMIT,
@@ -222,7 +298,7 @@ def _start_worker(bench: TauBench, make_agent: AgentFactory, turn_limit: int, wo
     warm_up(bench, make_agent)
 
 
-def _run_in_worker(task: TauTask, style: Style) -> CaseResult:
+def _run_in_worker(task: TauTask, style: Style | TextStyle) -> CaseResult:
     return run_task(
         _worker["bench"], task, style, _worker["make_agent"], _worker["turn_limit"], _worker["wording"]
     )
