@@ -292,3 +292,16 @@ def test_owner_uploads_replaces_and_removes_a_document(server: Server, users: St
     key_page = olga.post("/console/team/keys", data={"csrf": token, "name": "helpdesk"})
     assert key_page.status_code == 200 and "sk_admin_" in key_page.text
     olga.close()
+
+
+def test_console_and_admin_api_share_one_take_over(server: Server, alice: httpx.Client) -> None:
+    from shopkeeper.api.keys import KeyStore
+
+    _, secret = KeyStore(server.db_path.parent / "data" / "admin_keys.json").create("helpdesk")
+    api = {"Authorization": f"Bearer {secret}"}
+    cid = handed_off(server)
+    assert alice.post(f"/console/c/{cid}/take-over", data={"csrf": csrf(alice)}).status_code == 303
+    refused = server.client.post(f"/api/admin/conversations/{cid}/takeover", headers=api)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "conversation_taken"
+    blocked = server.client.post(f"/api/admin/conversations/{cid}/messages", headers=api, json={"text": "hi"})
+    assert blocked.status_code == 409

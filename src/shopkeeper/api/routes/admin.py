@@ -4,7 +4,8 @@ Search customers and orders, list and read conversations (with the handoff summa
 conversation over and write to the customer as staff, hand it back to the assistant, read the audit
 log, and list, add or remove knowledge documents. Keys are created with `shopkeeper admin create-key`
 and stored hashed (`api.keys`); a missing, unknown or revoked key gets 401. Every staff write is
-recorded in the conversation (role `staff`). Errors go through `api.errors`.
+recorded in the conversation (role `staff`); take over, reply and hand back go through `handoffs`, like the
+staff console's, audited under `staff:key-<key name>`. Errors go through `api.errors`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from shopkeeper import audit
+from shopkeeper import audit, handoffs
 from shopkeeper.agent import MAX_MESSAGE_CHARS
 from shopkeeper.api.deps import StateDep
 from shopkeeper.api.keys import ApiKey
 from shopkeeper.errors import ActionError
 from shopkeeper.sessions import ConversationRow
+from shopkeeper.staff import StaffUser
 from shopkeeper.store import repository
 
 __all__ = ["router"]
@@ -95,7 +97,7 @@ async def get_order(state: StateDep, order_id: Annotated[str, Path(max_length=40
 async def list_conversations(
     state: StateDep,
     conversation_status: Annotated[
-        str | None, Query(alias="status", pattern="^(open|handoff|staff)$")
+        str | None, Query(alias="status", pattern="^(open|handoff|staff|closed)$")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
@@ -119,10 +121,16 @@ async def read_conversation(state: StateDep, conversation_id: ConversationId) ->
     return await run_in_threadpool(load)
 
 
+def _holder(key: ApiKey) -> StaffUser:
+    """A key acts like a console owner named `key-<name>` (so console and API share one take-over)."""
+    return StaffUser(key.id, f"key-{key.name}"[:60], "owner")
+
+
 @router.post("/conversations/{conversation_id}/takeover")
 async def take_over(state: StateDep, conversation_id: ConversationId, key: Admin) -> dict[str, Any]:
-    """Staff answer from now on; the assistant stays silent until the conversation is handed back."""
-    await run_in_threadpool(state.agent.sessions.set_status, conversation_id, "staff")
+    """Staff answer from now on; the assistant stays silent until the conversation is handed back.
+    409 when someone else (a console user or another key) holds it."""
+    await run_in_threadpool(handoffs.take_over, state.agent.sessions, conversation_id, _holder(key))
     return {"id": conversation_id, "status": "staff", "by": key.name}
 
 
@@ -131,35 +139,18 @@ async def staff_message(
     state: StateDep, conversation_id: ConversationId, body: StaffMessageCreate, key: Admin
 ) -> dict[str, Any]:
     def write() -> int:
-        if state.agent.sessions.load(conversation_id).status != "staff":
+        row = state.agent.sessions.load(conversation_id)
+        if row.status != "staff" or row.assignee != _holder(key).name:
             raise HTTPException(409, "Take the conversation over first (POST .../takeover).")
-        return state.agent.sessions.append(
-            conversation_id, "staff", body.text, [{"type": "staff", "by": key.name}]
-        )
+        return handoffs.reply(state.agent.sessions, conversation_id, _holder(key), body.text)
 
     return {"seq": await run_in_threadpool(write)}
 
 
 @router.post("/conversations/{conversation_id}/release")
-async def hand_back(state: StateDep, conversation_id: ConversationId) -> dict[str, Any]:
-    """Give the conversation back to the assistant (its handoff flag cleared)."""
-
-    def write() -> None:
-        from shopkeeper.flows.state import State
-
-        with state.agent.sessions.lease(conversation_id):
-            row = state.agent.sessions.load(conversation_id)
-            agent_state = State.model_validate(row.state or {})
-            agent_state.handoff = False
-            state.agent.sessions.save(
-                conversation_id,
-                state=agent_state.model_dump(mode="json"),
-                customer_id=row.customer_id,
-                status="open",
-                handoff_summary=row.handoff_summary,
-            )
-
-    await run_in_threadpool(write)
+async def hand_back(state: StateDep, conversation_id: ConversationId, key: Admin) -> dict[str, Any]:
+    """Give the conversation back to the assistant (its handoff flag cleared, nobody holding it)."""
+    await run_in_threadpool(handoffs.hand_back, state.agent.sessions, conversation_id, _holder(key))
     return {"id": conversation_id, "status": "open"}
 
 
@@ -170,6 +161,7 @@ def _summary(row: ConversationRow) -> dict[str, Any]:
         "channel": row.channel,
         "customer_id": row.customer_id,
         "handoff_summary": row.handoff_summary,
+        "assignee": row.assignee,
         "created_at": row.created_at.isoformat() if row.created_at else None,
         "updated_at": row.updated_at.isoformat() if row.updated_at else None,
     }
