@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean medusa
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# A real Medusa v2 store on this machine (Node.js + local PostgreSQL): installs from the lockfile the
+# first time, migrates and seeds its database, starts the server, prints its URL. See docs/medusa.md.
+medusa:
+	medusa/run.sh
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
