@@ -26,7 +26,10 @@ MEDUSA=(node "$HERE/node_modules/@medusajs/cli/cli.js")
 log() { echo "medusa: $*" >&2; }
 seconds() { date +%s; }
 
-healthy() { curl -sf -m 5 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
+healthy() {  # python3 rather than curl: it is here anyway (the seed is written by it)
+  "${PYTHON:-python3}" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+    "http://127.0.0.1:$1/health" >/dev/null 2>&1
+}
 running_port() {  # the port of the server this script started, if it is alive and healthy
   [[ -f $RUNTIME/server.pid && -f $RUNTIME/port ]] || return 1
   kill -0 "$(cat "$RUNTIME/server.pid")" 2>/dev/null || return 1
