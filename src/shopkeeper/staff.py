@@ -212,12 +212,9 @@ class Staff:
             ).first()
             if found is None:
                 return None
-            session, user = found
-            expires, live = (
-                session.expires_at.replace(tzinfo=None),
-                StaffSession(_user(user), session.csrf, session.expires_at),
-            )
-        if expires < _now() or live.user.disabled:
+            row, user = found
+            live = StaffSession(_user(user), row.csrf, row.expires_at.replace(tzinfo=None))
+        if live.expires_at < _now() or live.user.disabled:
             return None
         return live
 
