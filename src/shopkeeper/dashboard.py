@@ -10,7 +10,8 @@ same period) and returns `Figures`:
   writes' codes plus the policy refusals the assistant explained without attempting a write);
 - the assistant's reply time (each turn's `done` event), p50 and p95, and staff's first reply after a
   handoff, p50 and p95;
-- the questions answered "I don't know" (no grounded passage), grouped by shared content words.
+- the questions answered "I don't know" (no grounded passage) or not understood at all (the agent's
+  fallback reply), grouped by shared content words.
 `rows(figures)` flattens them for CSV. Nothing here knows about HTTP or charts.
 """
 
@@ -33,7 +34,9 @@ __all__ = ["ABANDONED_AFTER", "OUTCOMES", "Figures", "QuestionGroup", "figures",
 
 ABANDONED_AFTER = timedelta(minutes=30)
 OUTCOMES = ("resolved without a person", "handed off", "abandoned", "in progress")
-_DONT_KNOW = NOT_FOUND[:40]
+# How the assistant says it has no answer: the knowledge base's "I don't know", and the agent's fallback
+# when it understood nothing it can act on (agent.py). tests/api/test_console.py checks both still match.
+_NO_ANSWER = (NOT_FOUND[:40], "How can I help you today? I can check an order")
 
 
 @dataclass
@@ -130,7 +133,8 @@ def figures(db: Database, days: int = 30, now: datetime | None = None) -> Figure
                         refusals[str(e.get("code", "refused"))] += 1
                     elif kind == "handoff":
                         handed_at = _naive(t.at)
-                if t.role == "assistant" and _DONT_KNOW in t.text and last_question:
+                unanswered = t.role == "assistant" and any(m in t.text for m in _NO_ANSWER)
+                if unanswered and len(content_tokens(last_question)) >= 2:  # a question, not "hmm"
                     _group(unknown, last_question)
         writes: Counter[str] = Counter()
         for action, outcome, result in s.execute(
