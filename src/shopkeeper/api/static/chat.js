@@ -195,10 +195,17 @@
   };
 
   // Staff messages and status changes, pushed by the server while a person is involved.
-  function follow(after) {
+  async function follow(after) {
     if (following || !conversation || !window.EventSource) return;
-    const query = after === undefined ? "" : `?after=${after}`;
-    following = new EventSource(url(`api/conversations/${conversation}/events${query}`));
+    following = true;
+    const id = conversation;
+    if (after === undefined) { // from the last turn stored, so nothing sent meanwhile is missed
+      const response = await fetch(url(`api/conversations/${id}`));
+      const turns = response.ok ? (await response.json()).turns : [];
+      after = turns.reduce((most, turn) => Math.max(most, turn.seq), 0);
+      if (following !== true || conversation !== id) return; // a new conversation started meanwhile
+    }
+    following = new EventSource(url(`api/conversations/${id}/events?after=${after}`));
     let status = null;
     following.addEventListener("staff", (event) => bubble("staff", JSON.parse(event.data).text));
     following.addEventListener("status", (event) => {
@@ -210,7 +217,8 @@
 
   async function start(fresh) {
     log.textContent = "";
-    if (following) { following.close(); following = null; }
+    if (following && following.close) following.close();
+    following = null;
     conversation = fresh ? null : store.get();
     if (conversation) {
       const response = await fetch(url(`api/conversations/${conversation}`));
