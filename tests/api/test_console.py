@@ -307,3 +307,18 @@ def test_console_and_admin_api_share_one_take_over(server: Server, alice: httpx.
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "conversation_taken"
     blocked = server.client.post(f"/api/admin/conversations/{cid}/messages", headers=api, json={"text": "hi"})
     assert blocked.status_code == 409
+
+
+def test_close_takes_it_out_of_the_inbox_and_the_assistant_answers_again(
+    server: Server, alice: httpx.Client
+) -> None:
+    cid = handed_off(server)
+    token = csrf(alice)
+    assert alice.post(f"/console/c/{cid}/take-over", data={"csrf": token}).status_code == 303
+    closed = alice.post(f"/console/c/{cid}/close", data={"csrf": token})
+    assert closed.status_code == 303 and closed.headers["location"] == "/console"
+    assert cid not in alice.get("/console").text
+    assert server.client.get(f"/api/conversations/{cid}").json()["status"] == "closed"
+    assert "PayPal" in server.say(cid, "Which payment methods do you accept?")["reply"]
+    entries = [(e.actor, e.action) for e in audit.entries(server.db, conversation_id=cid)]
+    assert ("staff:alice", "conversation.close") in entries
