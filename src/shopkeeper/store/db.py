@@ -24,6 +24,7 @@ from shopkeeper.errors import ConfigError
 __all__ = ["Database", "open_store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_WRITE_LOCK = 7_262_013  # one advisory lock serialises writers, keeping the audit chain linear
 
 
 class Database:
@@ -52,6 +53,12 @@ class Database:
         """One transaction: committed when the block ends normally, rolled back on any exception."""
         with self._writers() as s, s.begin():
             yield s
+
+    def lock_writers(self, s: Session) -> None:
+        """Serialise store writers for the rest of the transaction `s` (the audit chain stays linear)."""
+        if self.dialect == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+        # SQLite: write transactions already start with BEGIN IMMEDIATE.
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (idempotent)."""
