@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from shopkeeper.evaluation.storediff import compare_to_expected, snapshot
+from shopkeeper.evaluation.tau_tools import WRITE_TOOLS, TauTools
 from shopkeeper.store.db import Database, open_store
-from shopkeeper.store.tau_tools import WRITE_TOOLS, TauTools
 from shopkeeper.store.taubench import import_taubench
 from tests.conftest import TAU_DIR, create_pg_database, drop_pg_database, pg_unavailable
 

@@ -18,13 +18,35 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shopkeeper.config import normalize_db_url
 from shopkeeper.errors import ConfigError
 
-__all__ = ["Database", "open_store"]
+__all__ = ["Database", "normalize_db_url", "open_store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_WRITE_LOCK = 7_262_013  # one advisory lock serialises writers, keeping the audit chain linear
+_SUPPORTED_SCHEMES = ("sqlite", "postgresql")
+
+
+def normalize_db_url(url: str) -> str:
+    """Check a database URL and pick the psycopg 3 driver for plain `postgresql://` URLs."""
+    url = url.strip()
+    if not url:
+        raise ConfigError(
+            "The database URL is empty.", fix="Pass --db sqlite:///path/to/file.db or set SHOPKEEPER_DB_URL."
+        )
+    scheme = url.split(":", 1)[0]
+    base = scheme.split("+", 1)[0]
+    if base == "postgres":
+        base, url = "postgresql", "postgresql" + url[len(scheme) :]
+        scheme = "postgresql"
+    if base not in _SUPPORTED_SCHEMES or "://" not in url:
+        raise ConfigError(
+            f"Unsupported database URL {url!r}.",
+            fix="Use sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/dbname.",
+        )
+    if scheme == "postgresql":
+        url = "postgresql+psycopg" + url[len("postgresql") :]
+    return url
 
 
 class Database:
