@@ -1,4 +1,4 @@
-"""`shopkeeper store ...`: import, export and build the demo store."""
+"""`shopkeeper store ...`: check the configured store; migrate, import, export and build the demo store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.console import Console
 from shopkeeper.cli.common import DbOption, open_db
 from shopkeeper.errors import DataError
 
-app = typer.Typer(help="Import, export and build stores.", no_args_is_help=True)
+app = typer.Typer(help="Check, migrate, import, export and build stores.", no_args_is_help=True)
 _console = Console()
 FORMATS = ("tau-bench",)
 
@@ -74,3 +74,37 @@ def demo(
         f"{counts['customers']} customers, {counts['orders']} orders ({statuses}); "
         f"{len(documents)} policy and FAQ documents indexed."
     )
+
+
+@app.command("check")
+def check(db: DbOption = None) -> None:
+    """Check the configured store (SHOPKEEPER_STORE): reachable, key accepted, permissions, API
+    version. Prints each problem with its fix and exits 1, or says the store is ready."""
+    from shopkeeper.config import load_settings
+    from shopkeeper.store.factory import open_backend
+
+    settings = load_settings(db_url=db)
+    where = f" at {settings.medusa.url}" if settings.medusa else ""
+    database = open_db(db)
+    backend = open_backend(settings, database)
+    try:
+        problems = backend.check()
+        if not problems:
+            products = len(backend.list_product_types())
+    finally:
+        backend.close()
+        database.dispose()
+    if problems:
+        _console.print(f"The {backend.name} store{where} is not ready:", markup=False)
+        for problem in problems:
+            _console.print(f"- {problem}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    empty = " (none yet: `shopkeeper store demo` or `shopkeeper store import`)" if not products else ""
+    _console.print(f"The {backend.name} store{where} is ready: {products} products{empty}.", markup=False)
+
+
+@app.command("migrate")
+def migrate(db: DbOption = None) -> None:
+    """Create or upgrade Shopkeeper's own database to the newest schema (every command also does)."""
+    open_db(db).dispose()
+    _console.print("The database is at the newest schema.")
