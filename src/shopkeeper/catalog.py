@@ -7,7 +7,7 @@ pairs, and yes/no options named by their key such as "waterproof"), a price rang
 are scored by how their name, category and description match the product words; when any product is
 named, products matched only by an option are dropped. Each `ProductMatch` lists the variants that
 satisfy every constraint the product can satisfy, in-stock ones first, and `describe()` says which
-are in stock and at what price.
+are in stock and at what price (asked "in stock?" about a product with none, it says so).
 Products without a category (tau-bench) get coarse categories from their names, so "footwear" or
 "kitchen" work everywhere. Pure functions over `shopkeeper.domain` records: no database, no model.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shopkeeper.domain import Product, Variant, cents, format_money
 from shopkeeper.knowledge.text import STOPWORDS, stem
@@ -225,6 +225,10 @@ def _match(product: Product, q: CatalogQuery) -> ProductMatch | None:
     if score == 0:
         return None
     variants = [v for v in product.variants if _variant_ok(v, q, values, pairs, flags)]
+    if not variants and q.in_stock_only:
+        # "Is it in stock?" and none is: keep the matching variants so the answer says so.
+        anyway = replace(q, in_stock_only=False)
+        variants = [v for v in product.variants if _variant_ok(v, anyway, values, pairs, flags)]
     variants.sort(key=lambda v: (not v.available, v.price_cents))
     constraints = sorted(values) + [f"{k} {val}" for k, val in sorted(pairs.items())] + sorted(flags)
     if q.max_cents is not None:
@@ -242,7 +246,7 @@ def search_catalog(products: Sequence[Product], query: str, limit: int = 5) -> l
     if named:
         matches = named
     if q.in_stock_only or q.min_cents is not None or q.max_cents is not None or q.values or q.pairs:
-        with_variants = [m for m in matches if m.variants]
+        with_variants = [m for m in matches if (m.in_stock if q.in_stock_only else m.variants)]
         matches = with_variants or matches
     matches.sort(key=lambda m: (-m.score, -len(m.in_stock), m.product.name))
     return matches[:limit]

@@ -11,7 +11,9 @@ how alike products are by content (shared categories, option names and name word
   (`shopkeeper.catalog.search_catalog`); the matches themselves come first, then things bought with them.
 Only products with an in-stock variant are recommended, and a concrete in-stock variant is proposed,
 preferring option values the customer chose before (their size, their color) and then the lowest price.
-`recommender_from_store(db)` reads products and order baskets from the store. Nothing here writes.
+`recommender_from_store(store)` reads the catalog and the order baskets through the store seam
+(`StoreBackend.list_products` / `order_baskets`), so a Medusa store recommends from Medusa's products
+and stock. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -22,13 +24,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from shopkeeper.catalog import categories, search_catalog
 from shopkeeper.domain import Order, Product, Variant, format_money
+from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database
-from shopkeeper.store.repository import list_orders, list_products
-from shopkeeper.store.schema import OrderLineRow, OrderRow
+from shopkeeper.store.sql import SqlStore
 
 __all__ = [
     "Recommendation",
@@ -232,24 +232,20 @@ class Recommender:
         return out
 
 
-def recommender_from_store(db: Database) -> Recommender:
-    """Build a recommender from every product and every non-cancelled order basket in the store."""
-    with db.session() as s:
-        products = list_products(s)
-        rows = s.execute(
-            select(OrderLineRow.order_id, OrderLineRow.product_id)
-            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
-            .where(OrderRow.status != "cancelled")
-        ).all()
-    baskets: dict[str, set[str]] = defaultdict(set)
-    for order_id, product_id in rows:
-        baskets[order_id].add(product_id)
-    return Recommender(products, baskets.values())
+def _backend(store: StoreBackend | Database) -> StoreBackend:
+    # A Database is the built-in store, for callers that do not hold a backend yet.
+    return SqlStore(store) if isinstance(store, Database) else store
 
 
-def recommend_for_customer(db: Database, customer_id: str, k: int = 5) -> list[Recommendation]:
+def recommender_from_store(store: StoreBackend | Database) -> Recommender:
+    """Build a recommender from the store's catalog and every non-cancelled order basket."""
+    backend = _backend(store)
+    return Recommender(backend.list_products(), backend.order_baskets())
+
+
+def recommend_for_customer(
+    store: StoreBackend | Database, customer_id: str, k: int = 5
+) -> list[Recommendation]:
     """Convenience: build from the store and recommend for one (already verified) customer."""
-    recommender = recommender_from_store(db)
-    with db.session() as s:
-        orders = list_orders(s, customer_id)
-    return recommender.for_customer(orders, k=k)
+    backend = _backend(store)
+    return recommender_from_store(backend).for_customer(backend.list_orders(customer_id), k=k)
