@@ -98,9 +98,9 @@ def _token_hash(token: str) -> str:
 def lock_writers(s: Session) -> None:
     """Take the action layer's write lock (PostgreSQL); SQLite write transactions are already exclusive."""
     if s.get_bind().dialect.name == "postgresql":
-        from shopkeeper.actions import _PG_WRITE_LOCK
+        from shopkeeper.store.db import PG_WRITE_LOCK
 
-        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
 
 
 def record(

@@ -23,7 +23,7 @@ from shopkeeper.errors import ConfigError
 __all__ = ["Database", "normalize_db_url", "open_store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
-_PG_WRITE_LOCK = 7_262_013  # one advisory lock serialises writers, keeping the audit chain linear
+PG_WRITE_LOCK = 7_262_013  # one advisory lock serialises writers, keeping the audit chain linear
 _SUPPORTED_SCHEMES = ("sqlite", "postgresql")
 
 
@@ -79,7 +79,7 @@ class Database:
     def lock_writers(self, s: Session) -> None:
         """Serialise store writers for the rest of the transaction `s` (the audit chain stays linear)."""
         if self.dialect == "postgresql":
-            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
         # SQLite: write transactions already start with BEGIN IMMEDIATE.
 
     def migrate(self) -> None:
