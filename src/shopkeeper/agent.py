@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from shopkeeper.errors import ActionError
+from shopkeeper.errors import ActionError, BackendUnavailable
 from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
 from shopkeeper.flows import identity, info, requests
 from shopkeeper.flows.reading import HANDOFF, TASKS, read_intents
@@ -26,8 +26,9 @@ from shopkeeper.flows.state import State
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.sessions import Sessions
-from shopkeeper.store import repository
+from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database
+from shopkeeper.store.sql import SqlStore
 from shopkeeper.understanding import Intent, OrderCandidate, Understanding, UnderstandingContext, understand
 
 __all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
@@ -74,10 +75,20 @@ class Reply(BaseModel):
 
 
 class Agent:
-    """The support agent over one store. `llm` phrases small talk; `kb` answers policy questions."""
+    """The support agent over one store. `db` is Shopkeeper's own database (conversations, audit log);
+    `store` holds customers, orders and products (default: the built-in store in `db`). `llm` phrases
+    small talk; `kb` answers policy questions."""
 
-    def __init__(self, db: Database, *, llm: Any | None = None, kb: KnowledgeBase | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        llm: Any | None = None,
+        kb: KnowledgeBase | None = None,
+        store: StoreBackend | None = None,
+    ) -> None:
         self.db = db
+        self.store: StoreBackend = store if store is not None else SqlStore(db)
         self.llm = llm
         self.kb = kb
         self.sessions = Sessions(db)
@@ -114,10 +125,14 @@ class Agent:
                 yield from events
                 return
             reading = self._understand(text, state, whole=True)
-            turn = Turn(self.db, conversation_id, state, text, reading, reread=self._understand)
+            turn = Turn(self.db, conversation_id, state, text, reading, self._understand, self.store)
             before = state.model_copy(deep=True)
             try:
                 summary = self._run(turn)
+            except BackendUnavailable as exc:  # the store did not answer: say so, change nothing
+                _log.warning("store unavailable in conversation %s: %s", conversation_id, exc.reason)
+                state, summary = before, None
+                turn.parts, turn.events = [exc.message], []
             except Exception:  # a bug must cost the customer one apology, never the conversation
                 _log.exception("turn failed in conversation %s", conversation_id)
                 state, summary = before, None
@@ -228,13 +243,17 @@ class Agent:
 
     def _context(self, state: State) -> UnderstandingContext:
         if self._product_names is None:
-            with self.db.session() as s:
-                self._product_names = tuple(repository.list_product_types(s))
+            try:
+                self._product_names = tuple(self.store.list_product_types())
+            except BackendUnavailable:
+                return UnderstandingContext(product_names=())
         proposal = state.proposal.summary if state.proposal else ""
         if not state.customer_id:
             return UnderstandingContext(product_names=self._product_names, proposal=proposal)
-        with self.db.session() as s:
-            orders = repository.list_orders(s, state.customer_id)
+        try:
+            orders = self.store.list_orders(state.customer_id)
+        except BackendUnavailable:  # read without the orders; the turn itself says the store is down
+            return UnderstandingContext(product_names=self._product_names, proposal=proposal)
         task = state.task
         current = next((o for o in orders if task and o.id == task.order_id), None)
         return UnderstandingContext(

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from shopkeeper.domain import Customer
 from shopkeeper.errors import ActionError
 from shopkeeper.flows.turn import Turn
-from shopkeeper.store import repository
 
 __all__ = ["ask_identity", "collect_identity", "verified"]
 
@@ -107,27 +106,26 @@ def _check_same_customer(turn: Turn) -> None:
 
 def _try_verify(turn: Turn) -> None:
     ident = turn.state.identity
-    with turn.db.session() as s:
-        attempts: list[Callable[[], Customer]] = []
-        if "email" in ident:
-            attempts.append(lambda: repository.find_customer_by_email(s, ident["email"]))
-        if {"first_name", "last_name", "zip"} <= ident.keys():
-            attempts.append(
-                lambda: repository.find_customer_by_name_zip(
-                    s, ident["first_name"], ident["last_name"], ident["zip"]
-                )
+    attempts: list[Callable[[], Customer]] = []
+    if "email" in ident:
+        attempts.append(lambda: turn.store.find_customer_by_email(ident["email"]))
+    if {"first_name", "last_name", "zip"} <= ident.keys():
+        attempts.append(
+            lambda: turn.store.find_customer_by_name_zip(
+                ident["first_name"], ident["last_name"], ident["zip"]
             )
-        if not attempts:
-            return
-        for attempt in attempts:
-            try:
-                customer = attempt()
-            except ActionError:
-                continue
-            turn.state.customer_id = customer.id
-            turn.refresh()
-            turn.say(f"Thanks, {customer.first_name}, you're verified.")
-            return
+        )
+    if not attempts:
+        return
+    for attempt in attempts:
+        try:
+            customer = attempt()
+        except ActionError:
+            continue
+        turn.state.customer_id = customer.id
+        turn.refresh()
+        turn.say(f"Thanks, {customer.first_name}, you're verified.")
+        return
     turn.state.identity_failures += 1
     turn.state.identity = {}
     turn.say("I couldn't find an account matching those details.")

@@ -14,7 +14,6 @@ from shopkeeper.flows.small_talk import small_talk
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.recommend import recommend_for_customer, recommender_from_store
-from shopkeeper.store import repository
 
 __all__ = [
     "GREETING",
@@ -45,8 +44,7 @@ def answer_policy(turn: Turn, kb: KnowledgeBase | None) -> None:
 
 
 def answer_product(turn: Turn) -> None:
-    with turn.db.session() as s:
-        products = repository.list_products(s)
+    products = turn.store.list_products()
     matches = search_catalog(products, turn.text, limit=3)
     if not matches:
         turn.say("I couldn't find a product matching that in our catalog. Could you describe it differently?")
@@ -56,9 +54,9 @@ def answer_product(turn: Turn) -> None:
 
 def recommend(turn: Turn) -> None:
     if turn.state.customer_id:
-        picks = recommend_for_customer(turn.db, turn.state.customer_id, k=3)
+        picks = recommend_for_customer(turn.store, turn.state.customer_id, k=3)
     else:
-        picks = recommender_from_store(turn.db).for_shopper([turn.text], k=3)
+        picks = recommender_from_store(turn.store).for_shopper([turn.text], k=3)
     if not picks:
         turn.say(
             "I don't have a good suggestion right now; tell me what you're looking for and I'll search the catalog."

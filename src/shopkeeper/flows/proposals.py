@@ -13,13 +13,13 @@ from typing import Any
 from shopkeeper import policy
 from shopkeeper.actions import Actions, Context
 from shopkeeper.domain import Address, Order, format_money
-from shopkeeper.errors import ActionError
+from shopkeeper.errors import ActionError, BackendUnavailable, UnsupportedAction
 from shopkeeper.events import ActionEvent, RefusalEvent
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.state import Proposal, Task
 from shopkeeper.flows.turn import Turn
 
-__all__ = ["clarify", "describe_action", "execute", "propose_task", "refuse", "status_refusal"]
+__all__ = ["clarify", "describe_action", "execute", "propose_task", "refuse", "status_refusal", "supported"]
 
 _ACTIONS = {
     "cancel": "cancel_order",
@@ -57,6 +57,17 @@ def status_refusal(order: Order, kind: str) -> policy.Decision:
             False, "not_delivered", f"Order {order.id} is {order.status}, so it can't be {doing} yet.{hint}"
         )
     return policy.Decision(True)
+
+
+def supported(turn: Turn, task: Task) -> policy.Decision:
+    """Whether the store's platform can make this kind of change at all (else a person can)."""
+    action = _ACTIONS.get(task.kind)
+    if action is None or turn.store.supports(action):
+        return policy.Decision(True)
+    message = UnsupportedAction(action).message
+    return policy.Decision(
+        False, "unsupported_action", f"{message} Just ask for a person if you'd like that."
+    )
 
 
 def refuse(turn: Turn, task: Task, decision: policy.Decision) -> None:
@@ -232,11 +243,25 @@ def clarify(turn: Turn, proposal: Proposal, *, question: bool = False) -> None:
 
 def execute(turn: Turn, proposal: Proposal) -> bool:
     """Run the confirmed write; report the outcome in the reply and as an event."""
-    actions = Actions(turn.db)
+    actions = Actions(turn.db, store=turn.store)
     ctx = Context(actor="bot", conversation_id=turn.conversation_id, request_key=proposal.key)
     method = getattr(actions, proposal.action)
     try:
         method(**proposal.arguments, ctx=ctx)
+    except BackendUnavailable as exc:  # nothing was changed: the proposal stays, a later yes retries it
+        turn.state.proposal = proposal
+        turn.events.append(
+            ActionEvent(
+                action=proposal.action,
+                ok=False,
+                arguments=proposal.arguments,
+                message=exc.message,
+                code=exc.code,
+            )
+        )
+        turn.say(exc.message)
+        turn.say("When you'd like me to try again, just say yes.")
+        return False
     except ActionError as exc:
         turn.events.append(
             ActionEvent(

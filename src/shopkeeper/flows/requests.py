@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from shopkeeper.domain import format_money
 from shopkeeper.flows import identity, orders, slots
-from shopkeeper.flows.proposals import clarify, describe_action, execute, propose_task, refuse, status_refusal
+from shopkeeper.flows.proposals import (
+    clarify,
+    describe_action,
+    execute,
+    propose_task,
+    refuse,
+    status_refusal,
+    supported,
+)
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding import Intent
@@ -74,6 +82,8 @@ def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     if reading.answer == "yes" and not corrected:
         state.proposal = None
         execute(turn, proposal)
+        if state.proposal is not None:  # the store did not answer: still pending, nothing else now
+            return True
         next_task(turn)
         return False
     if corrected:
@@ -205,7 +215,7 @@ def _step(turn: Turn, task: Task) -> bool:
         _tell_status(turn, order.id)
         next_task(turn)
         return False
-    if not (decision := status_refusal(order, task.kind)):
+    if not (decision := status_refusal(order, task.kind)) or not (decision := supported(turn, task)):
         refuse(turn, task, decision)
         return False
     if task.kind in ("return", "exchange", "modify_items"):

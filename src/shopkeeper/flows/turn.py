@@ -13,7 +13,7 @@ from functools import cached_property
 from shopkeeper.domain import Customer, Order, Product
 from shopkeeper.events import CitationEvent, Event, ProposalEvent, QuestionEvent
 from shopkeeper.flows.state import Proposal, State
-from shopkeeper.store import repository
+from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database
 from shopkeeper.understanding import Understanding
 
@@ -28,6 +28,7 @@ class Turn:
     text: str
     u: Understanding
     reread: Callable[[str, State], Understanding]
+    store: StoreBackend  # every read of customers, orders and products goes through it
     parts: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -43,23 +44,20 @@ class Turn:
     def customer(self) -> Customer | None:
         if not self.state.customer_id:
             return None
-        with self.db.session() as s:
-            return repository.get_customer(s, self.state.customer_id)
+        return self.store.get_customer(self.state.customer_id)
 
     @cached_property
     def orders(self) -> list[Order]:
         if not self.state.customer_id:
             return []
-        with self.db.session() as s:
-            return repository.list_orders(s, self.state.customer_id)
+        return self.store.list_orders(self.state.customer_id)
 
     def order(self, order_id: str | None) -> Order | None:
         """The verified customer's order with this id (None for anyone else's: never reveal it exists)."""
         return next((o for o in self.orders if o.id == order_id), None)
 
     def product(self, product_id: str) -> Product:
-        with self.db.session() as s:
-            return repository.get_product(s, product_id)
+        return self.store.get_product(product_id)
 
     def next_task(self) -> None:
         """The active request is finished or dropped: the next queued one becomes active."""
