@@ -13,6 +13,7 @@ from shopkeeper.recommend import Recommender, recommend_for_customer, recommende
 from shopkeeper.store.db import Database, open_store
 from shopkeeper.store.repository import list_orders, list_products
 from shopkeeper.store.schema import CustomerRow, OrderRow
+from shopkeeper.store.sql import SqlStore
 from tests.conftest import TAU_DIR, require_shared
 
 HOME = Address(address1="1 Main St", city="Springfield", state="IL", country="USA", zip="62701")
@@ -160,7 +161,7 @@ def test_tau_catalog_search(tau_store: Database) -> None:
 
 
 def test_tau_recommendations(tau_store: Database) -> None:
-    rec = recommender_from_store(tau_store)
+    rec = recommender_from_store(SqlStore(tau_store))
     with tau_store.session() as s:
         products = {p.id: p for p in list_products(s)}
         customers = s.scalars(select(CustomerRow.id).order_by(CustomerRow.position).limit(40)).all()
@@ -195,6 +196,6 @@ def test_tau_returned_items_are_never_recommended(tau_store: Database) -> None:
         order.status = "return requested"
         order.return_items = [returned.item_id]
         order.return_payment_method_id = order.transactions[0].payment_method_id
-    picks = recommend_for_customer(tau_store, customer_id, k=10)
+    picks = recommend_for_customer(SqlStore(tau_store), customer_id, k=10)
     assert picks and all(r.product_id != returned.product_id for r in picks)
     assert all(returned.name not in r.reason for r in picks)

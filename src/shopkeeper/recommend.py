@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from shopkeeper.catalog import categories, search_catalog
 from shopkeeper.domain import Order, Product, Variant, format_money
 from shopkeeper.store.backend import StoreBackend
-from shopkeeper.store.db import Database
-from shopkeeper.store.sql import SqlStore
 
 __all__ = [
     "Recommendation",
@@ -232,20 +230,11 @@ class Recommender:
         return out
 
 
-def _backend(store: StoreBackend | Database) -> StoreBackend:
-    # A Database is the built-in store, for callers that do not hold a backend yet.
-    return SqlStore(store) if isinstance(store, Database) else store
-
-
-def recommender_from_store(store: StoreBackend | Database) -> Recommender:
+def recommender_from_store(store: StoreBackend) -> Recommender:
     """Build a recommender from the store's catalog and every non-cancelled order basket."""
-    backend = _backend(store)
-    return Recommender(backend.list_products(), backend.order_baskets())
+    return Recommender(store.list_products(), store.order_baskets())
 
 
-def recommend_for_customer(
-    store: StoreBackend | Database, customer_id: str, k: int = 5
-) -> list[Recommendation]:
+def recommend_for_customer(store: StoreBackend, customer_id: str, k: int = 5) -> list[Recommendation]:
     """Convenience: build from the store and recommend for one (already verified) customer."""
-    backend = _backend(store)
-    return recommender_from_store(backend).for_customer(backend.list_orders(customer_id), k=k)
+    return recommender_from_store(store).for_customer(store.list_orders(customer_id), k=k)

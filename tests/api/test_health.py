@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.api.conftest import Server, cli, free_port
 
 
@@ -114,3 +116,14 @@ def test_run_serves_the_web_chat_on_the_demo_store_and_prints_its_url(demo_db: P
         process.terminate()
         process.wait(timeout=30)
         out.close()
+
+
+def test_serve_refuses_a_store_that_cannot_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPKEEPER_STORE", "medusa")
+    monkeypatch.setenv("SHOPKEEPER_MEDUSA_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    monkeypatch.setenv("SHOPKEEPER_MEDUSA_API_KEY", "sk_never_printed")
+    result = _serve("--db", f"sqlite:///{tmp_path / 's.db'}", "--port", str(free_port()), "--no-model")
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2
+    assert "The medusa store is not ready: Medusa does not answer" in said and "store check" in said
+    assert "sk_never_printed" not in result.stdout + result.stderr

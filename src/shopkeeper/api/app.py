@@ -1,6 +1,7 @@
 """`create_app(settings)`: the FastAPI application, with all state wired in its lifespan.
 
-At start-up the lifespan opens (and migrates) the store, builds the knowledge base and the agent, and
+At start-up the lifespan opens (and migrates) Shopkeeper's database, opens the configured store
+(`SHOPKEEPER_STORE`: the built-in one or Medusa), builds the knowledge base and the agent, and
 starts one background thread that warms the understanding and embedding models and, unless disabled,
 loads the language model; `/readyz` reports 503 until that is done. At shutdown it closes the store.
 Importing this module does no work. Middleware: the request-size guard and, when origins are
@@ -69,15 +70,17 @@ def create_app(settings: ServeSettings) -> FastAPI:
         from shopkeeper.knowledge import KnowledgeBase
         from shopkeeper.privacy import install_log_redaction
         from shopkeeper.store.db import open_store
+        from shopkeeper.store.factory import open_backend
 
         install_log_redaction()  # no email, card or address reaches the server's logs
         db = open_store(settings.store.db_url)
+        store = open_backend(settings.store, db)  # checked by `api.check` before the server starts
         kb = KnowledgeBase(db)
         state = AppState(
             settings=settings,
             db=db,
             kb=kb,
-            agent=Agent(db, kb=kb),
+            agent=Agent(db, kb=kb, store=store),
             metrics=Metrics(),
             keys=KeyStore(settings.admin_keys_path()),
             model_status="loading" if settings.load_model else "disabled",
@@ -87,6 +90,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         try:
             yield
         finally:
+            store.close()
             db.dispose()
 
     app = FastAPI(

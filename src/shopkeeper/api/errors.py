@@ -5,7 +5,7 @@ Every error body has one shape, also what OpenAI clients expect: `{"error": {"co
 - Request validation (malformed JSON, wrong fields, too long): 422 with the first problem in words.
 - HTTP errors raised by routes or the body-size guard (404, 405, 413, 429): their status and detail.
 - A write that conflicts with a concurrent one (a retry racing its first attempt): 409.
-- Database unreachable: 503, "try again shortly". Configuration or model failures: 503.
+- Database or store platform (Medusa) unreachable: 503, "try again shortly". Configuration or model failures: 503.
 - Anything else: 500 with a generic message; the traceback goes to the server log, never to the client.
 The SSE stream uses the same `translate` for an error after the response has started.
 """
@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shopkeeper.errors import ActionError, ConfigError, ModelError
+from shopkeeper.errors import ActionError, BackendUnavailable, ConfigError, ModelError
 
 __all__ = ["error_body", "install", "translate"]
 
@@ -88,6 +88,13 @@ def translate(exc: Exception) -> tuple[int, dict[str, Any]]:
     if isinstance(exc, IntegrityError):  # e.g. a retry racing its first attempt (same request_id)
         log.warning("conflicting write: %s", exc.orig)
         return 409, error_body("conflict", "This request conflicts with one being processed; please retry.")
+    if isinstance(exc, BackendUnavailable):  # the store platform (Medusa) did not answer
+        log.error("store unavailable: %s", exc.reason)
+        return 503, error_body(
+            "store_unavailable",
+            "The store is unavailable right now; please try again shortly.",
+            "server_error",
+        )
     if isinstance(exc, OperationalError):
         log.error("database error: %s", exc.orig)
         return 503, error_body(
@@ -125,6 +132,7 @@ def install(app: FastAPI) -> None:
         StarletteHTTPException,
         IntegrityError,
         OperationalError,
+        BackendUnavailable,
     ):
         app.add_exception_handler(kind, handle)
     app.add_exception_handler(ConfigError, handle)

@@ -3,7 +3,7 @@
 `ServeSettings` holds what `create_app` needs: the store settings (database URL, model spec), whether to
 load a language model, CORS origins, the request-size limit and the per-client rate limit.
 `check(settings)` runs before the server starts and fails with a `ConfigError` that says what to fix
-(bad port, unreachable database, unknown model backend). Nothing here starts a server.
+(bad port, unreachable database, a store that cannot serve, unknown model backend). Nothing here starts a server.
 """
 
 from __future__ import annotations
@@ -78,10 +78,16 @@ def check_port(host: str, port: int) -> None:
 
 
 def check(settings: ServeSettings) -> None:
-    """Start-up checks: the database opens (and is migrated) and the model backend exists."""
+    """Start-up checks: the database opens (and is migrated), the configured store can serve
+    (`StoreBackend.check()`: reachable, key accepted, permissions) and the model backend exists."""
     from shopkeeper.store.db import open_store
+    from shopkeeper.store.factory import open_ready_backend
 
-    open_store(settings.store.db_url).dispose()
+    db = open_store(settings.store.db_url)
+    try:
+        open_ready_backend(settings.store, db).close()
+    finally:
+        db.dispose()
     if settings.load_model:
         from shopkeeper.llm import registry
 

@@ -2,6 +2,8 @@
 
 `run` is the quick start: it builds the demo store (and indexes its documents) on first use, then
 serves the web chat and prints its URL (the model loads in the server); `run --terminal` chats here.
+The agent serves from the store SHOPKEEPER_STORE names (the built-in one by default, or Medusa),
+checked before the first message; with Medusa `run` builds no demo catalog (Medusa holds it).
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
-from shopkeeper.cli.common import DbOption, open_db
-from shopkeeper.store.db import Database
+from shopkeeper.cli.common import DbOption, open_db, open_db_and_store
 
 __all__ = ["ask", "chat", "run"]
 
@@ -21,16 +22,17 @@ _console = Console()
 NoModel = Annotated[bool, typer.Option("--no-model", help="Don't load a language model (templates only).")]
 
 
-def _agent(database: Database, no_model: bool):  # type: ignore[no-untyped-def]
+def _agent(db: str | None, no_model: bool):  # type: ignore[no-untyped-def]
     from shopkeeper.agent import Agent
     from shopkeeper.knowledge import KnowledgeBase
 
+    database, store = open_db_and_store(db)
     llm = None
     if not no_model:
         from shopkeeper.llm import registry
 
         llm = registry.get()
-    return Agent(database, llm=llm, kb=KnowledgeBase(database))
+    return Agent(database, llm=llm, kb=KnowledgeBase(database), store=store)
 
 
 def _show(agent, conversation_id: str, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -54,8 +56,7 @@ def chat(db: DbOption = None, no_model: NoModel = False) -> None:
     from shopkeeper.errors import ActionError
     from shopkeeper.flows.info import GREETING
 
-    database = open_db(db)
-    agent = _agent(database, no_model)
+    agent = _agent(db, no_model)
     conversation = agent.start(channel="terminal")
     _console.print(f"[bold green]assistant[/]: {GREETING}")
     while True:
@@ -80,7 +81,7 @@ def ask(
     no_model: NoModel = False,
 ) -> None:
     """Send one message and print the answer."""
-    agent = _agent(open_db(db), no_model)
+    agent = _agent(db, no_model)
     _show(agent, agent.start(channel="cli"), question)
 
 
@@ -95,6 +96,7 @@ def run(
     """Quick start: build the demo store on first use, then open the web chat (or, with --terminal, chat here)."""
     from sqlalchemy import select
 
+    from shopkeeper.config import load_settings
     from shopkeeper.knowledge import index_demo_documents
     from shopkeeper.store.demo import build_demo
     from shopkeeper.store.schema import ProductRow
@@ -102,7 +104,7 @@ def run(
     database = open_db(db)
     with database.session() as s:
         empty = s.scalars(select(ProductRow.id).limit(1)).first() is None
-    if empty:
+    if empty and load_settings(db_url=db).store == "sql":
         _console.print("Building the demo store (first run)...")
         build_demo(database)
     index_demo_documents(database)

@@ -1,4 +1,5 @@
-"""Options and helpers shared by the command groups (the `--db` option and opening the store)."""
+"""Options and helpers shared by the command groups (the `--db` option, opening the database and the
+configured store)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Annotated
 import typer
 
 from shopkeeper.config import load_settings
+from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database, open_store
 
-__all__ = ["DbOption", "open_db"]
+__all__ = ["DbOption", "open_db", "open_db_and_store"]
 
 DbOption = Annotated[
     str | None,
@@ -25,3 +27,17 @@ DbOption = Annotated[
 def open_db(db: str | None) -> Database:
     """Open and migrate the store named by --db, the environment, or the default."""
     return open_store(load_settings(db_url=db).db_url)
+
+
+def open_db_and_store(db: str | None) -> tuple[Database, StoreBackend]:
+    """Shopkeeper's own database (conversations, audit log) and the store SHOPKEEPER_STORE names,
+    checked: a store that cannot serve is a ConfigError naming each problem."""
+    from shopkeeper.store.factory import open_ready_backend
+
+    settings = load_settings(db_url=db)
+    database = open_store(settings.db_url)
+    try:
+        return database, open_ready_backend(settings, database)
+    except Exception:
+        database.dispose()
+        raise

@@ -5,7 +5,8 @@ the Medusa v2 connector at `settings.medusa.url` with its secret API key. Shopke
 opened either way: conversations, the audit log and idempotency records live there whatever the store.
 The settings are taken by their shape (`shopkeeper.config.Settings` fits), so this module, like all of
 `store/`, imports nothing above the seam. Nothing is contacted here: `check()` on the result says
-whether the store can serve.
+whether the store can serve; `open_ready_backend` asks it and fails fast (what a server or a chat
+does at start-up).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from shopkeeper.errors import ConfigError
 from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database
 
-__all__ = ["BackendSettings", "open_backend"]
+__all__ = ["BackendSettings", "open_backend", "open_ready_backend"]
 
 
 class _Secret(Protocol):
@@ -59,3 +60,17 @@ def open_backend(settings: BackendSettings, db: Database) -> StoreBackend:
     raise ConfigError(
         f"Unknown store {settings.store!r}.", fix="Set SHOPKEEPER_STORE=sql (the default) or medusa."
     )
+
+
+def open_ready_backend(settings: BackendSettings, db: Database) -> StoreBackend:
+    """The configured store after its `check()`; a `ConfigError` listing every problem if it cannot
+    serve (unreachable, key rejected, missing permission or schema)."""
+    backend = open_backend(settings, db)
+    problems = backend.check()
+    if problems:
+        backend.close()
+        raise ConfigError(
+            f"The {backend.name} store is not ready: " + " ".join(problems),
+            fix="`shopkeeper store check` says the same; run it again once this is fixed.",
+        )
+    return backend

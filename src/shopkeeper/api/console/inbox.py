@@ -28,7 +28,6 @@ from shopkeeper.api.console.views import NOTES, summary_lines, turn_view
 from shopkeeper.api.deps import AppState, StateDep
 from shopkeeper.errors import ActionError
 from shopkeeper.staff import StaffSession
-from shopkeeper.store import repository
 
 __all__ = ["conversation_page", "router"]
 
@@ -63,9 +62,8 @@ def _context(state: AppState, conversation_id: str) -> dict[str, Any]:
     turns = [v for v in (turn_view(t) for t in sessions.transcript(conversation_id)) if v]
     customer, orders = None, []
     if row.customer_id:
-        with state.db.session() as s:
-            customer = repository.get_customer(s, row.customer_id)
-            orders = repository.list_orders(s, row.customer_id)
+        customer = state.agent.store.get_customer(row.customer_id)
+        orders = state.agent.store.list_orders(row.customer_id)
     entries = [asdict(e) for e in audit.entries(state.db, conversation_id=conversation_id, limit=200)]
     return {
         "row": row,

@@ -26,7 +26,6 @@ from shopkeeper.api.keys import ApiKey
 from shopkeeper.errors import ActionError
 from shopkeeper.sessions import ConversationRow
 from shopkeeper.staff import StaffUser
-from shopkeeper.store import repository
 
 __all__ = ["router"]
 
@@ -68,13 +67,12 @@ async def find_customer(
     state: StateDep, email: Annotated[str, Query(min_length=3, max_length=200)]
 ) -> dict[str, Any]:
     def find() -> dict[str, Any]:
-        with state.db.session() as s:
-            customer = repository.find_customer_by_email(s, email)
-            orders = repository.list_orders(s, customer.id)
-            return {
-                "customer": customer.model_dump(mode="json"),
-                "orders": [o.model_dump(mode="json") for o in orders],
-            }
+        store = state.agent.store
+        customer = store.find_customer_by_email(email)
+        return {
+            "customer": customer.model_dump(mode="json"),
+            "orders": [o.model_dump(mode="json") for o in store.list_orders(customer.id)],
+        }
 
     return await run_in_threadpool(find)
 
@@ -82,10 +80,14 @@ async def find_customer(
 @router.get("/orders/{order_id}")
 async def get_order(state: StateDep, order_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
     def load() -> dict[str, Any]:
-        with state.db.session() as s:
-            return repository.get_order(
-                s, order_id if order_id.startswith("#") else f"#{order_id}"
-            ).model_dump(mode="json")
+        # The built-in store's ids start with "#", which a URL cannot carry; Medusa's are plain numbers.
+        store = state.agent.store
+        try:
+            return store.get_order(order_id).model_dump(mode="json")
+        except ActionError:
+            if order_id.startswith("#"):
+                raise
+            return store.get_order(f"#{order_id}").model_dump(mode="json")
 
     return await run_in_threadpool(load)
 
