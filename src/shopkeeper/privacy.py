@@ -19,9 +19,10 @@ from sqlalchemy import delete, select
 from shopkeeper import audit
 from shopkeeper.errors import ActionError
 from shopkeeper.sessions import ConversationRow, TurnRow
-from shopkeeper.store import repository
+from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database
-from shopkeeper.store.schema import AuditRow, OrderRow
+from shopkeeper.store.schema import AuditRow
+from shopkeeper.store.sql import SqlStore
 
 __all__ = [
     "LOGGERS",
@@ -135,15 +136,17 @@ class Forgotten:
     audit_entries: int
 
 
-def forget(db: Database, email: str) -> Forgotten:
+def forget(db: Database, email: str, store: StoreBackend | None = None) -> Forgotten:
     """Delete a customer's conversations and erase their personal data from the audit log.
 
-    Order records stay (the store's books must balance); the audit chain stays verifiable.
+    The customer and their orders are found in `store` (the built-in store in `db` by default; Medusa
+    when configured). Order records stay (the store's books must balance); the audit chain stays
+    verifiable.
     """
-    with db.session() as s:
-        customer = repository.find_customer_by_email(s, email)
+    store = store or SqlStore(db)
+    customer = store.find_customer_by_email(email)
+    order_ids = [order.id for order in store.list_orders(customer.id)]
     with db.transaction() as s:
-        order_ids = list(s.scalars(select(OrderRow.id).where(OrderRow.customer_id == customer.id)))
         ids = list(s.scalars(select(ConversationRow.id).where(ConversationRow.customer_id == customer.id)))
         if ids:
             s.execute(delete(TurnRow).where(TurnRow.conversation_id.in_(ids)))

@@ -4,6 +4,7 @@ orders, and the key never reaches the server's log."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -54,3 +55,22 @@ def test_the_server_serves_from_medusa(
     finally:
         server.stop()
     assert key not in (tmp_path / "server.log").read_text(errors="replace")
+
+
+def test_privacy_forget_finds_the_customer_in_medusa(
+    medusa: tuple[str, str], pick: Callable[..., tuple[Customer, Order]], tmp_path: Path
+) -> None:
+    url, key = medusa
+    customer, _ = pick("delivered", take=False)
+    env = {
+        **os.environ,
+        "SHOPKEEPER_STORE": "medusa",
+        "SHOPKEEPER_MEDUSA_URL": url,
+        "SHOPKEEPER_MEDUSA_API_KEY": key,
+    }
+    done = subprocess.run(
+        cli("privacy", "forget", customer.email, "--db", f"sqlite:///{tmp_path / 'own.db'}"),
+        capture_output=True, text=True, timeout=300, env={**env, "COLUMNS": "300"}, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"Forgot customer {customer.id}: 0 conversation(s) deleted" in done.stdout

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shopkeeper.cli.common import DbOption, open_db
+from shopkeeper.cli.common import DbOption, open_db, open_db_and_store
 
 app = typer.Typer(help="Personal data: retention and erasure.", no_args_is_help=True)
 _console = Console()
@@ -32,10 +32,15 @@ def purge(
 def forget(
     email: Annotated[str, typer.Argument(help="The customer's email address")], db: DbOption = None
 ) -> None:
-    """Delete a customer's conversations and erase their personal data from the audit log."""
+    """Delete a customer's conversations and erase their personal data from the audit log (the
+    customer is found in the configured store, SHOPKEEPER_STORE)."""
     from shopkeeper.privacy import forget as run_forget
 
-    done = run_forget(open_db(db), email)
+    database, store = open_db_and_store(db)
+    try:
+        done = run_forget(database, email, store)
+    finally:
+        store.close()
     _console.print(
         f"Forgot customer {done.customer_id}: {done.conversations} conversation(s) deleted, "
         f"{done.audit_entries} audit entr{'y' if done.audit_entries == 1 else 'ies'} anonymised. "

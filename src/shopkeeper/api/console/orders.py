@@ -1,7 +1,8 @@
 """Order changes from the console, beside the conversation: cancel an order, open a return.
 
-They go through the same action layer as the assistant's writes (`shopkeeper.actions`): policy checked
-on fresh rows, one transaction, an audit entry under `staff:<name>` tied to the conversation, and
+They go through the same action layer and store as the assistant's writes (`shopkeeper.actions` over
+the agent's `StoreBackend`, so Medusa's orders with `SHOPKEEPER_STORE=medusa`): policy checked on fresh
+rows, one transaction, an audit entry under `staff:<name>` tied to the conversation, and
 idempotent per form (a double submit replays the first outcome). Only the staff member holding the
 conversation may change the verified customer's own orders; a refusal is shown on the page with 409.
 """
@@ -20,7 +21,6 @@ from shopkeeper.api.console.inbox import ConversationId, conversation_page
 from shopkeeper.api.deps import AppState, StateDep
 from shopkeeper.errors import ActionError
 from shopkeeper.staff import StaffSession
-from shopkeeper.store import repository
 
 __all__ = ["router"]
 
@@ -36,12 +36,15 @@ def _context(
     row = state.agent.sessions.load(conversation_id)
     if row.assignee != session.user.name:
         raise ActionError("conversation_not_held", "Take the conversation over before changing orders.")
-    order_id = f"#{order_id}"
-    with state.db.session() as s:
-        order = repository.get_order(s, order_id)
+    # The built-in store's order ids start with "#", which a URL cannot carry; Medusa's are numbers.
+    store = state.agent.store
+    try:
+        order = store.get_order(order_id)
+    except ActionError:
+        order = store.get_order(f"#{order_id}")
     if order.customer_id != row.customer_id:
         raise ActionError("order_not_found", "That order does not belong to this conversation's customer.")
-    return order_id, Context(actor=session.user.actor, conversation_id=conversation_id)
+    return order.id, Context(actor=session.user.actor, conversation_id=conversation_id)
 
 
 async def _run(
@@ -69,7 +72,7 @@ async def cancel(
     def work() -> None:
         oid, ctx = _context(state, session, conversation_id, order_id)
         ctx = Context(ctx.actor, ctx.conversation_id, request_key)
-        Actions(state.db).cancel_order(oid, reason, ctx)
+        Actions(state.db, store=state.agent.store).cancel_order(oid, reason, ctx)
 
     return await _run(request, state, session, conversation_id, work, "cancelled")
 
@@ -90,6 +93,6 @@ async def open_return(
         if not item_ids:
             raise ActionError("invalid_arguments", "Choose at least one item to return.")
         ctx = Context(ctx.actor, ctx.conversation_id, request_key)
-        Actions(state.db).return_order_items(oid, item_ids, payment_method_id, ctx)
+        Actions(state.db, store=state.agent.store).return_order_items(oid, item_ids, payment_method_id, ctx)
 
     return await _run(request, state, session, conversation_id, work, "returned")
