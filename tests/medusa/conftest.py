@@ -6,6 +6,16 @@ script as `make medusa`: installs, migrates and seeds the first time, then resto
 database) and stops it at the end. Skips, saying why, only when Node.js or PostgreSQL is missing; a
 Medusa that fails to install or start fails the tests.
 
+Before the first test, `_warm_up` makes one read of each kind the tests make (customers, one
+customer's orders, the whole catalog) with a long timeout. CI starts the server before a long test run
+(about 15 minutes), and the first Admin API reads after that have timed out at the client's 30 s once
+(test_reads_customers_orders_and_products, httpx ReadTimeout) while the same reads take 0.2-1.4 s on a
+warm server (measured: the catalog, 64 products and 548 variants with prices and stock, 1.3 s;
+cold after a restart, the same). Whatever the server's first reads cost after idling (pages of Node
+and PostgreSQL read back in on a machine other tests have loaded), it is paid here, once, and
+reported: a server that cannot answer them within `WARM_UP_TIMEOUT_S` fails here, saying which read,
+how long it took, and the end of the server's log, instead of failing inside a test.
+
 Tests choose their orders by status at run time (`pick`), each order that a test changes once per
 session. A server that earlier runs have changed may have too few left: `medusa/run.sh --fresh`
 restores the seeded store.
@@ -17,18 +27,23 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from shopkeeper.domain import Customer, Order
+from shopkeeper.errors import BackendUnavailable
 from shopkeeper.store.medusa import MedusaBackend
+from shopkeeper.store.medusa.mapping import ORDER_FIELDS, PRODUCT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "medusa" / "run.sh"
 KEY_FILE = ROOT / "medusa" / ".runtime" / "api_key"
 START_TIMEOUT_S = 1800  # a first install + migrate + seed on a busy 2-core machine
+WARM_UP_TIMEOUT_S = 300
+SERVER_LOG = ROOT / "medusa" / ".runtime" / "server.log"
 
 
 def _missing() -> str | None:
@@ -43,9 +58,33 @@ def _missing() -> str | None:
     return None
 
 
+def _warm_up(url: str, key: str) -> None:
+    """One read of each kind the tests make, each allowed `WARM_UP_TIMEOUT_S`; fails saying which
+    read did not answer, how long it waited, and the end of the server's log."""
+    client = MedusaBackend(url, key, timeout=WARM_UP_TIMEOUT_S).client
+    reads = {
+        "customers": lambda: client.get("/admin/customers", fields="id", limit=1)["customers"],
+        "a customer's orders": lambda: client.get("/admin/orders", fields=ORDER_FIELDS, limit=10),
+        "the catalog": lambda: client.get("/admin/products", fields=PRODUCT_FIELDS, limit=200),
+    }
+    try:
+        for what, read in reads.items():
+            started = time.perf_counter()
+            try:
+                read()
+            except BackendUnavailable as exc:
+                log = SERVER_LOG.read_text()[-3000:] if SERVER_LOG.exists() else "(no server log here)"
+                pytest.fail(
+                    f"Medusa at {url} did not answer a first read of {what} within "
+                    f"{time.perf_counter() - started:.0f} s: {exc.reason}\n{log}"
+                )
+    finally:
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def medusa() -> Iterator[tuple[str, str]]:
-    """(URL, secret API key) of a running, seeded Medusa."""
+    """(URL, secret API key) of a running, seeded Medusa, warmed up (`_warm_up`)."""
     url = os.environ.get("SHOPKEEPER_MEDUSA_URL")
     if url:
         key = os.environ.get("SHOPKEEPER_MEDUSA_API_KEY") or (
@@ -55,6 +94,7 @@ def medusa() -> Iterator[tuple[str, str]]:
             pytest.fail(
                 "SHOPKEEPER_MEDUSA_URL is set but no SHOPKEEPER_MEDUSA_API_KEY (nor medusa/.runtime/api_key)"
             )
+        _warm_up(url, key)
         yield url, key
         return
     if reason := _missing():
@@ -65,7 +105,9 @@ def medusa() -> Iterator[tuple[str, str]]:
     if out.returncode != 0:
         pytest.fail(f"medusa/run.sh failed ({out.returncode}):\n{out.stderr[-4000:]}")
     try:
-        yield out.stdout.strip().splitlines()[-1], KEY_FILE.read_text().strip()
+        url, key = out.stdout.strip().splitlines()[-1], KEY_FILE.read_text().strip()
+        _warm_up(url, key)
+        yield url, key
     finally:
         subprocess.run([str(RUN), "--stop"], capture_output=True, timeout=120, check=False)
 

@@ -294,9 +294,12 @@ def to_order(raw: Json, *, edited: bool = False, exchange: Json | None = None) -
                     for label in f.get("labels") or []
                     if label.get("tracking_number")
                 ),
-                item_ids=tuple(variant_of.get(i.get("line_item_id"), "") for i in f.get("items") or []),
+                # Medusa returns a fulfillment's items in no fixed order: sorted, so two reads compare equal.
+                item_ids=tuple(
+                    sorted(variant_of.get(i.get("line_item_id"), "") for i in f.get("items") or [])
+                ),
             )
-            for f in raw.get("fulfillments") or []
+            for f in sorted(raw.get("fulfillments") or [], key=lambda f: str(f.get("id", "")))
             if not f.get("canceled_at")
         ),
         payments=tuple(payments),
