@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from shopkeeper.errors import ActionError, BackendUnavailable
 from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
-from shopkeeper.flows import identity, info, requests
+from shopkeeper.flows import identity, info, questions, requests
 from shopkeeper.flows.reading import HANDOFF, TASKS, read_intents
 from shopkeeper.flows.slots import line_candidates
 from shopkeeper.flows.state import State
@@ -162,7 +162,7 @@ class Agent:
             turn.say("A member of our support team will reply here shortly.")
             return None
         identity.collect_identity(turn)
-        reading = read_intents(turn, POLICY)
+        reading, asked = questions.split(turn, read_intents(turn, POLICY))
         intents = [i for i, _ in reading]
         if state.handoff:
             return info.summary_for_human(turn, "identity could not be verified")
@@ -172,12 +172,7 @@ class Agent:
         if state.proposal is not None and requests.answer_proposal(turn, [k for k, _ in asked_for]):
             return None
         requests.add_tasks(turn, asked_for)
-        for intent in intents:
-            if intent in POLICY:
-                info.answer_policy(turn, self.kb)
-                break
-        if Intent.PRODUCT_QUESTION in intents:
-            info.answer_product(turn)
+        questions.answer(turn, asked, intents, self.kb, POLICY)
         if Intent.RECOMMENDATION in intents:
             info.recommend(turn)
         if Intent.COMPLAINT in intents:

@@ -70,3 +70,4 @@ class State(BaseModel):
     requests: list[str] = Field(default_factory=list)  # what was asked, for a handoff summary
     proposals_made: int = 0
     handoff: bool = False
+    questions: list[str] = Field(default_factory=list)  # about own orders, asked before verification

@@ -56,6 +56,11 @@ class Turn:
         """The verified customer's order with this id (None for anyone else's: never reveal it exists)."""
         return next((o for o in self.orders if o.id == order_id), None)
 
+    @cached_property
+    def catalog(self) -> list[Product]:
+        with self.db.session() as s:
+            return repository.list_products(s)
+
     def product(self, product_id: str) -> Product:
         return self.store.get_product(product_id)
 

@@ -163,6 +163,7 @@ class Understanding(_Model):
     order: OrderResolution | None = None
     variant: VariantResolution | None = None
     reply: ReplyReading = ReplyReading(answer="unclear", reason="no answer")
+    questions: tuple[str, ...] = Field(default=(), description="the clauses that ask something, verbatim")
 
     @property
     def intent(self) -> Intent:

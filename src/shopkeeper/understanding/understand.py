@@ -17,6 +17,7 @@ from shopkeeper.understanding.entities import extract_entities
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
 from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
+from shopkeeper.understanding.questions import question_clauses
 from shopkeeper.understanding.references import resolve_items, resolve_order
 from shopkeeper.understanding.small_talk import read_small_talk
 from shopkeeper.understanding.variants import resolve_variant
@@ -104,5 +105,6 @@ def understand(
             else None
         ),
         reply=read_reply(text, context.proposal),
+        questions=question_clauses(text),
     )
     return read_with_model(rules, context, model) if model is not None else rules

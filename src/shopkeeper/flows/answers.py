@@ -1,0 +1,180 @@
+"""Answers about the verified customer's own orders and payment methods, from the store's records.
+
+`fact_asked(question)` names the fact a question asks for (tracking, payment, refund, balance,
+options, status) or None; `answer_own(turn, question)` answers it when the question is about the
+customer's own data ("my order", an order number, one of their items, their gift card), choosing the
+order the question names, the one holding a product it names, the one the conversation is about, or
+the customer's only order. Before verification the question waits in `state.questions` and identity
+is asked for; it is answered on the turn the customer is verified. Reads only: nothing here writes.
+It knows nothing of the knowledge base or the catalog (`flows/catalog_answers.py`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from shopkeeper.domain import Order, OrderLine, format_money
+from shopkeeper.flows import identity
+from shopkeeper.flows.slots import describe_line
+from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding.entities import extract_order_ids
+
+__all__ = ["answer_own", "answer_waiting", "fact_asked", "mentions_own"]
+
+_FACTS = (
+    ("balance", re.compile(r"\bbalance\b|\b(?:left|remaining) on (?:my|the) gift ?card\b", re.I)),
+    ("tracking", re.compile(r"\btrack(?:ing)?\b", re.I)),
+    ("refund", re.compile(r"\brefund|\bget back\b|\bmoney back\b|\bbe refunded\b|\breimburse", re.I)),
+    ("payment", re.compile(r"\bpa(?:y|id)\b|\bpayment\b|\bcharged?\b|\bcost me\b|\bspent\b|\btotal\b", re.I)),
+    (
+        "options",
+        re.compile(
+            r"\b(?:options?|material|colou?rs?|sizes?|made of|what kind|which kind|type|capacity|"
+            r"version|variant|model|features?|specs?|details)\b",
+            re.I,
+        ),
+    ),
+    ("status", re.compile(r"\bstatus\b|\bwhere(?:'s| is)\b|\bshipped\b|\barriv|\bdelivered\b", re.I)),
+)
+_OWN = re.compile(r"\b(?:my|mine|i|i've|i'm|me)\b|#?\bw?\d{7}\b", re.I)
+
+
+def mentions_own(question: str) -> bool:
+    """Whether the question speaks of the customer's own things ("my", "I", an order number)."""
+    return bool(_OWN.search(question))
+
+
+def fact_asked(question: str) -> str | None:
+    """The kind of fact about an order the question asks for, if any."""
+    return next((kind for kind, pattern in _FACTS if pattern.search(question)), None)
+
+
+def _named_lines(order: Order, question: str) -> list[OrderLine]:
+    low = question.lower()
+    named = []
+    for line in order.lines:
+        words = [w for w in re.findall(r"[a-z0-9]+", line.name.lower()) if len(w) > 2]
+        # "the t-shirts" names a Merino T-Shirt; "lamp" a Desk Lamp: any telling word of the name
+        if line.name.lower() in low or any(re.search(rf"\b{re.escape(w)}s?\b", low) for w in words):
+            named.append(line)
+    return named
+
+
+def _order_for(turn: Turn, question: str) -> Order | None:
+    orders = turn.orders
+    for oid in extract_order_ids(question):
+        if (order := turn.order(oid)) is not None:
+            return order
+    holding = [o for o in orders if _named_lines(o, question)]
+    if len(holding) == 1:
+        return holding[0]
+    current = turn.state.task.order_id if turn.state.task else turn.state.last_order_id
+    if current and (order := turn.order(current)) is not None and (not holding or order in holding):
+        return order
+    if len(orders) == 1:
+        return orders[0]
+    return None
+
+
+def _method(turn: Turn, method_id: str) -> str:
+    customer = turn.customer
+    method = customer.payment_method(method_id) if customer else None
+    return method.describe() if method else method_id
+
+
+def _balance(turn: Turn) -> str:
+    customer = turn.customer
+    cards = [m for m in (customer.payment_methods if customer else ()) if m.is_gift_card]
+    if not cards:
+        return "I don't see a gift card on your account."
+    return " ".join(
+        f"Your {m.describe()} has a balance of {format_money(m.balance_cents or 0)}." for m in cards
+    )
+
+
+def _order_fact(turn: Turn, fact: str, order: Order, question: str) -> str:
+    lines = _named_lines(order, question) or list(order.lines)
+    if fact == "tracking":
+        tracking = [t for f in order.fulfillments for t in f.tracking_ids]
+        if not tracking:
+            return f"Order {order.id} is {order.status} and has no tracking number yet."
+        return f"The tracking number for order {order.id} is {', '.join(tracking)}."
+    if fact == "payment":
+        paid = [p for p in order.payments if p.transaction_type == "payment"]
+        if not paid:
+            return f"I don't see a payment recorded on order {order.id}; its total is {format_money(order.total_cents)}."
+        how = "; ".join(
+            f"{format_money(p.amount_cents)} with {_method(turn, p.payment_method_id)}" for p in paid
+        )
+        return f"For order {order.id} you paid {how} (order total {format_money(order.total_cents)})."
+    if fact == "refund":
+        refunds = [p for p in order.payments if p.transaction_type == "refund" and p.amount_cents]
+        if refunds:
+            done = ", ".join(
+                f"{format_money(p.amount_cents)} to {_method(turn, p.payment_method_id)}" for p in refunds
+            )
+            return f"Order {order.id} has been refunded {done}."
+        amount = sum(line.price_cents for line in lines)
+        which = ", ".join(describe_line(line) for line in lines)
+        return (
+            f"Returning {which} from order {order.id} would refund {format_money(amount)}, the price paid "
+            "for the item(s), to the original payment method or a gift card on your account."
+        )
+    if fact == "options":
+        return "In order " + order.id + ": " + "; ".join(describe_line(line) for line in lines) + "."
+    return (
+        f"Order {order.id} is {order.status}. It contains: "
+        + "; ".join(describe_line(line) for line in order.lines)
+        + "."
+    )
+
+
+def _about_own(turn: Turn, question: str, fact: str) -> bool:
+    if fact == "balance":
+        return bool(re.search(r"\bgift ?card|\bmy\b", question, re.I))
+    if extract_order_ids(question):
+        return True
+    return bool(_OWN.search(question)) and bool(
+        re.search(
+            r"\border|\bpurchase|\bbought|\bitem|\bpackage|\bparcel|\bshipment|\bdelivery", question, re.I
+        )
+        or (turn.orders and any(_named_lines(o, question) for o in turn.orders))
+    )
+
+
+def answer_own(turn: Turn, question: str) -> bool:
+    """Answer a question about the customer's own orders; False when it is not one (or not one we
+    can answer from the records)."""
+    fact = fact_asked(question)
+    if fact is None or not _about_own(turn, question, fact):
+        return False
+    if not identity.verified(turn):
+        if question not in turn.state.questions:
+            turn.state.questions.append(question)
+        if not any(e.type == "question" for e in turn.events) and turn.state.task is None:
+            turn.say("I can look that up for you.")
+            identity.ask_identity(turn)
+        return True
+    if fact == "balance":
+        turn.say(_balance(turn))
+        return True
+    order = _order_for(turn, question)
+    if order is None:
+        if not turn.orders:
+            turn.say("I don't see any orders on your account.")
+        else:
+            ids = ", ".join(o.id for o in turn.orders)
+            turn.say(f"Which order do you mean? Your orders are {ids}.")
+        return True
+    turn.state.last_order_id = order.id
+    turn.say(_order_fact(turn, fact, order, question))
+    return True
+
+
+def answer_waiting(turn: Turn) -> None:
+    """The questions asked before verification, answered once the customer is verified."""
+    if not turn.state.questions or not identity.verified(turn):
+        return
+    waiting, turn.state.questions = turn.state.questions, []
+    for question in waiting:
+        answer_own(turn, question)

@@ -1,0 +1,150 @@
+"""Questions in a message: which ones are really requests, and answering the rest.
+
+The understanding layer lists the clauses that ask something (`Understanding.questions`). `split`
+weighs each against the intents read from the same words: "can you cancel my order?" or "how do I
+return the lamp?" is a request and stays one; "what's the tracking number for #W1234567?" or "how
+much would I get back if I return the lamp?" is a question, and the request the classifier read in
+it is dropped, so a question never starts a change. `answer` answers each question, in order, from
+the first source that knows: the customer's own orders (`flows/answers.py`), the catalog when it asks
+about options, stock or price (`flows/catalog_answers.py`), the knowledge base's grounded answer with
+its citation, the catalog for any product it names. A question none of them answers gets the
+knowledge base's "I don't know" (`NOT_FOUND`) and the offer of a person, the words the console
+dashboard counts as an unanswered question. Nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from shopkeeper.flows import answers, info
+from shopkeeper.flows.catalog_answers import answer_catalog
+from shopkeeper.flows.reading import TASKS
+from shopkeeper.flows.turn import Turn
+from shopkeeper.knowledge import KnowledgeBase
+from shopkeeper.knowledge.answer import NOT_FOUND
+from shopkeeper.knowledge.text import content_tokens
+from shopkeeper.understanding import Intent
+
+__all__ = ["answer", "split"]
+
+Reading = list[tuple[Intent, str]]
+
+_REQUEST = re.compile(
+    r"^(?:(?:so|and|also|but|ok|okay|hi|hello|hey|please),?\s+)*"
+    r"(?:(?:can|could|would|will) you\b(?! tell me)|(?:can|could|may) i\b|please\b|i want\b|i'd like\b|"
+    r"i would like\b(?! to know)|i need\b(?! to know)|how (?:do|can|should) i\b|is it possible to\b)",
+    re.I,
+)
+_WH = re.compile(
+    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
+    r"(?:how|what|what's|whats|where|where's|when|which|who|why)\b",
+    re.I,
+)
+_STATUS = (Intent.ORDER_STATUS, Intent.REFUND_STATUS)
+# Words that ask for help in general, not about anything: "can you help me with something?"
+_EMPTY = content_tokens(
+    "help question something anything assist ask need want please thing you doing today going"
+)
+_SMALL_TALK = (Intent.GREETING, Intent.THANKS, Intent.GOODBYE)
+_POSITION_MISSING = -1
+
+
+def _overlaps(text: str, span: str, start: int, end: int) -> bool:
+    at = text.find(span) if span else _POSITION_MISSING
+    if at < 0:
+        return False
+    shared = min(end, at + len(span)) - max(start, at)
+    return shared > 0 and shared * 2 >= min(len(span), end - start)
+
+
+def _is_request(turn: Turn, question: str, tasks: list[Intent]) -> bool:
+    if _REQUEST.match(question):
+        return True
+    if _WH.match(question):
+        # "where is my order?" is the status request; "what's its tracking number?" asks one fact
+        return (
+            all(t in _STATUS for t in tasks)
+            and answers.fact_asked(question) in (None, "status")
+            and answers.mentions_own(question)
+        )
+    scores = [s.confidence for s in turn.u.intents if s.intent in tasks]
+    return max(scores, default=0.0) >= 0.5
+
+
+def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
+    """The reading's intents less the requests that are only questions, and the questions to answer."""
+    u, text = turn.u, turn.text
+    if u.intents and u.intent in _SMALL_TALK and u.intents[0].source == "rule":
+        return reading, []
+    waiting = turn.state.task is not None and turn.state.asked not in (None, "confirm")
+    kept, questions = list(reading), []
+    for question in u.questions:
+        if not content_tokens(question) - _EMPTY:
+            continue  # "can you help me?": no question to answer, the menu does
+        if waiting and not _WH.match(question):
+            continue  # "the blue one?" answers our own question
+        start = text.find(question)
+        end = start + len(question)
+        inside = [
+            s.intent
+            for s in u.intents
+            if s.intent in TASKS and start >= 0 and (s.span == text or _overlaps(text, s.span, start, end))
+        ]
+        if inside and _is_request(turn, question, inside):
+            continue
+        if inside:  # the request read in a question's words is the question itself
+            asked_elsewhere = {
+                s.intent for s in u.intents if s.intent in inside and not _overlaps(text, s.span, start, end)
+            }
+            kept = [(i, p) for i, p in kept if i not in inside or i in asked_elsewhere]
+        questions.append(question)
+    return kept, questions
+
+
+def _say_kb(turn: Turn, kb: KnowledgeBase, question: str, said: set[str]) -> bool:
+    found = kb.answer(question)
+    if not found.grounded:
+        return False
+    if found.text not in said:
+        said.add(found.text)
+        turn.say(found.text)
+        for c in found.citations:
+            turn.cite(c.document_title, c.section, c.url)
+        if found.citations:
+            turn.say("(Source: " + "; ".join(c.label() for c in found.citations[:2]) + ")")
+    return True
+
+
+def answer(
+    turn: Turn,
+    questions: list[str],
+    intents: list[Intent],
+    kb: KnowledgeBase | None,
+    policy: Collection[Intent],
+) -> None:
+    """Answer the questions (and, when the message holds none, the policy or product request read in it)."""
+    answers.answer_waiting(turn)
+    if not questions:
+        if any(i in policy for i in intents):
+            info.answer_policy(turn, kb)
+        if Intent.PRODUCT_QUESTION in intents:
+            info.answer_product(turn)
+        return
+    unknown, said = [], set[str]()
+    for question in questions:
+        if answers.answer_own(turn, question) or answer_catalog(turn, question):
+            continue
+        if kb is not None and _say_kb(turn, kb, question, said):
+            continue
+        if answer_catalog(turn, question, asks_catalog=False):
+            continue
+        unknown.append(question)
+    if not unknown:
+        return
+    if kb is None:
+        info.answer_policy(turn, None)
+    elif len(unknown) < len(questions):
+        turn.say(f"About “{unknown[0]}”: {NOT_FOUND}")
+    else:
+        turn.say(NOT_FOUND)

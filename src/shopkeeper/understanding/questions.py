@@ -1,0 +1,46 @@
+"""Which parts of a message ask something: `question_clauses(text) -> tuple[str, ...]`.
+
+A clause is a question when it ends with a question mark, opens with a question word or an inverted
+verb ("how long ...", "do you ...", "is there ..."), or opens with a way of asking ("I'd like to
+know ...", "I wonder ...", "tell me ..."). Clauses are split at sentence ends and where a new clause
+starts a question inside a sentence ("cancel my order - and how long do refunds take?"). Whether a
+question is really a request ("can you cancel my order?") is not decided here: the flows weigh that
+against the intents read from the same words. Pure functions over text; nothing here knows the store.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["question_clauses"]
+
+_WH = r"how|what|what's|whats|where|where's|when|which|who|whom|whose|why|is|are|was|were|do|does|did|can|could|will|would|should|may|might|have|has|any"
+_ASKING = (
+    r"i(?:'d| would) like to know|i want to know|i wonder|i was wondering|wondering|tell me|"
+    r"can you tell me|could you tell me|do you know|any idea|i need to know|please tell me"
+)
+_OPENS_QUESTION = re.compile(
+    rf"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*(?:{_ASKING}|(?:{_WH})\b)", re.I
+)
+# Sentence ends, and a new clause that starts a question: "- and how ...", "; what ...", ", also where ...".
+_SPLIT = re.compile(
+    rf"(?<=[.!?])\s+|\s*(?:\s[-–—]\s|;|,)\s*(?:and\s+|also\s+|but\s+|plus\s+)?(?=(?:{_WH}|{_ASKING})\b)"
+    rf"|\s+(?:and|also|plus)\s+(?=(?:how|what|where|when|which|why)\b)",
+    re.I,
+)
+_MIN_WORDS = 2
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip(" ,;-–—") for c in _SPLIT.split(text) if c and c.strip(" ,;-–—")]
+
+
+def question_clauses(text: str) -> tuple[str, ...]:
+    """The clauses of `text` that ask something, in order, verbatim (less joining punctuation)."""
+    out = []
+    for clause in _clauses(text.strip()):
+        if len(clause.split()) < _MIN_WORDS:
+            continue
+        if clause.endswith("?") or _OPENS_QUESTION.match(clause):
+            out.append(clause)
+    return tuple(out)
