@@ -170,6 +170,7 @@ class Agent:
             return info.hand_off(turn, "the customer asked for a person")
         asked_for = [(TASKS[i], part) for i, part in reading if i in TASKS]
         if state.proposal is not None and requests.answer_proposal(turn, [k for k, _ in asked_for]):
+            questions.answer(turn, asked, [], self.kb, POLICY)  # "no - and how long do refunds take?"
             return None
         requests.add_tasks(turn, asked_for)
         questions.answer(turn, asked, intents, self.kb, POLICY)
