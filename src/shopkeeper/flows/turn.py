@@ -58,8 +58,7 @@ class Turn:
 
     @cached_property
     def catalog(self) -> list[Product]:
-        with self.db.session() as s:
-            return repository.list_products(s)
+        return self.store.list_products()
 
     def product(self, product_id: str) -> Product:
         return self.store.get_product(product_id)
