@@ -1,4 +1,5 @@
-"""Intent classifier: sentence embeddings plus hashed word features into a softmax linear model.
+"""Intent classifier: sentence embeddings plus hashed word features into a softmax linear model
+(scikit-learn's multinomial logistic regression).
 
 Trained on the hand-written `examples.yaml` shipped in this package (never on an evaluation set), at
 first use, and cached on disk under `<cache_dir>/understanding/`, keyed by a hash of the examples file
@@ -42,10 +43,11 @@ __all__ = [
 Fallback = Callable[[str, Sequence[str]], str]
 FloatArray = npt.NDArray[np.float32]
 
-_FEATURE_VERSION = "4"
+_FEATURE_VERSION = "5"
 _HASH_DIM = 1024
 _EMB_WEIGHT = 1.0
 _HASH_WEIGHT = 0.6
+_C = 30.0  # inverse L2 strength, chosen on the Bitext tune half (docs/evaluation.md)
 _lock = threading.Lock()
 _cached: dict[str, IntentClassifier] = {}
 
@@ -181,20 +183,18 @@ def _softmax(z: FloatArray) -> FloatArray:
     return out
 
 
-def train_weights(x: FloatArray, y: npt.NDArray[np.int64], classes: int, l2: float = 1e-4) -> FloatArray:
-    """Multinomial logistic regression by full-batch Adam; returns weights of shape (features, classes)."""
-    n, d = x.shape
-    w = np.zeros((d, classes), dtype=np.float32)
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
-    onehot = np.zeros((n, classes), dtype=np.float32)
-    onehot[np.arange(n), y] = 1.0
-    lr, b1, b2 = 0.08, 0.9, 0.999
-    for step in range(1, 201):
-        grad = x.T @ (_softmax(x @ w) - onehot) / n + l2 * w
-        m = b1 * m + (1 - b1) * grad
-        v = b2 * v + (1 - b2) * grad * grad
-        w -= lr * (m / (1 - b1**step)) / (np.sqrt(v / (1 - b2**step)) + 1e-8)
+def train_weights(x: FloatArray, y: npt.NDArray[np.int64], classes: int, c: float = _C) -> FloatArray:
+    """Multinomial logistic regression (scikit-learn, L-BFGS); returns weights of shape (features,
+    classes) for `softmax(x @ w)`. The features end in a constant column, which is the bias."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=1000)
+    model.fit(x, y)
+    w = np.zeros((x.shape[1], classes), dtype=np.float32)
+    coef = model.coef_.astype(np.float32)
+    if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes: softmax of (0, w·x)
+        coef = np.vstack([np.zeros_like(coef), coef])
+    w[:, model.classes_] = coef.T
     return w
 
 
@@ -239,7 +239,7 @@ def _feature_count() -> int:
 
 def _model_key(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"{_FEATURE_VERSION}:{_HASH_DIM}:{_EMB_WEIGHT}:{_HASH_WEIGHT}".encode())
+    digest.update(f"{_FEATURE_VERSION}:{_HASH_DIM}:{_EMB_WEIGHT}:{_HASH_WEIGHT}:{_C}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -1,4 +1,5 @@
-"""Text matching helpers: normalisation, naive singular forms and typo-tolerant word comparison.
+"""Text matching helpers: normalisation, naive singular forms and typo-tolerant word comparison
+(edit distance from rapidfuzz).
 
 Shared by entity extraction and reference resolution. Pure functions on strings; knows nothing about
 products, orders or intents.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["contains_phrase", "edit_distance", "find_phrase", "norm_tokens", "singular", "words_match"]
+from rapidfuzz.distance import OSA
+
+__all__ = ["contains_phrase", "find_phrase", "norm_tokens", "singular", "words_match"]
 
 _SYNONYMS = {
     "gray": "grey",
@@ -47,32 +50,16 @@ def norm_tokens(text: str) -> list[str]:
     return [_SYNONYMS.get(w, w) for w in (singular(t) for t in _TOKEN.findall(text))]
 
 
-def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Optimal-string-alignment distance (a swap of neighbours counts 1), stopping early past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
 def words_match(a: str, b: str) -> bool:
-    """Same word, allowing one typo from 5 letters and two from 9 (never for numbers)."""
+    """Same word, allowing one typo from 5 letters and two from 9 (never for numbers). A typo is one
+    edit of optimal string alignment (rapidfuzz's OSA): a letter added, dropped, changed, or two
+    neighbours swapped."""
     if a == b:
         return True
     if not (a.isalpha() and b.isalpha()) or min(len(a), len(b)) < 5:
         return False
     allowed = 2 if min(len(a), len(b)) >= 9 else 1
-    return edit_distance(a, b, allowed) <= allowed
+    return OSA.distance(a, b, score_cutoff=allowed) <= allowed
 
 
 def find_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> list[int]:
