@@ -1,22 +1,25 @@
 """Identity before account data: verify by email, or by first name + last name + zip code.
 
-The customer may give the pieces across several messages; they are kept in `state.identity` until
-they match exactly one customer. One customer per conversation: once verified, other identities
-are refused. A failed lookup never says which part was wrong.
+Closed world: the zip code (or the email's domain) picks the candidate accounts from the store, and
+`understanding.identity` finds the one the customer's own words name, whatever the lead-in, case or
+small typos. The customer may give the pieces across several messages; what they said is kept in
+`state.identity` until it matches exactly one customer. One customer per conversation: once verified,
+other identities are refused. A failed lookup never says which part was wrong.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from shopkeeper.domain import Customer
 from shopkeeper.errors import ActionError
 from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding.identity import Person, email_domain, match_email, match_name
 
 __all__ = ["ask_identity", "collect_identity", "verified"]
 
 MAX_FAILURES = 3
+_SAID_CHARS = 600  # what the customer said while identifying themselves, newest kept
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 _STOP = {
     "my",
@@ -88,11 +91,12 @@ def collect_identity(turn: Turn) -> None:
         # "I'm Ana Lopez, zip 80281 ... ship it to ..., NY 10064": the new address's zip is not the account's.
         own = [z for z in e.zip_codes if e.address is None or z != e.address.zip] or list(e.zip_codes)
         ident["zip"] = own[-1]
-    if not (e.emails or e.name or e.zip_codes) and not (turn.state.asked == "identity" and ident):
+    if not (e.emails or e.name or e.zip_codes or turn.state.asked == "identity"):
         return
     if verified(turn):
         _check_same_customer(turn)
         return
+    ident["said"] = f"{ident.get('said', '')}\n{turn.text}"[-_SAID_CHARS:]
     _try_verify(turn)
 
 
@@ -104,31 +108,43 @@ def _check_same_customer(turn: Turn) -> None:
         ident["email"] = customer.email
 
 
+def _person(c: Customer) -> Person:
+    return Person(id=c.id, first_name=c.first_name, last_name=c.last_name, email=c.email)
+
+
+def _by_email(turn: Turn, email: str) -> str | None:
+    try:
+        return turn.store.find_customer_by_email(email).id
+    except ActionError:
+        people = [_person(c) for c in turn.store.customers_at_email_domain(email_domain(email))]
+    found = match_email(email, people)
+    return found.id if found else None
+
+
+def _by_name_zip(turn: Turn, said: str, zip_code: str) -> str | None:
+    people = [_person(c) for c in turn.store.customers_at_zip(zip_code)]
+    found = match_name(said, people)
+    return found.id if found else None
+
+
 def _try_verify(turn: Turn) -> None:
     ident = turn.state.identity
-    attempts: list[Callable[[], Customer]] = []
-    if "email" in ident:
-        attempts.append(lambda: turn.store.find_customer_by_email(ident["email"]))
-    if {"first_name", "last_name", "zip"} <= ident.keys():
-        attempts.append(
-            lambda: turn.store.find_customer_by_name_zip(
-                ident["first_name"], ident["last_name"], ident["zip"]
-            )
-        )
-    if not attempts:
+    said = ident.get("said", "")
+    named = "first_name" in ident or _bare_name(said) is not None
+    if "email" not in ident and not ("zip" in ident and named):
+        return  # nothing to look up yet: ask for the rest
+    customer_id = _by_email(turn, ident["email"]) if "email" in ident else None
+    if customer_id is None and "zip" in ident:
+        customer_id = _by_name_zip(turn, said, ident["zip"])
+    if customer_id is None:
+        turn.state.identity_failures += 1
+        turn.state.identity = {}
+        turn.say("I couldn't find an account matching those details.")
         return
-    for attempt in attempts:
-        try:
-            customer = attempt()
-        except ActionError:
-            continue
-        turn.state.customer_id = customer.id
-        turn.refresh()
-        turn.say(f"Thanks, {customer.first_name}, you're verified.")
-        return
-    turn.state.identity_failures += 1
-    turn.state.identity = {}
-    turn.say("I couldn't find an account matching those details.")
+    turn.state.customer_id = customer_id
+    turn.refresh()
+    name = turn.customer.first_name if turn.customer else ""
+    turn.say(f"Thanks, {name}, you're verified.")
 
 
 def ask_identity(turn: Turn) -> None:

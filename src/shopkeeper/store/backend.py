@@ -134,6 +134,16 @@ class StoreBackend(Protocol):
         """Names compared case-insensitively, the zip code exactly after trimming spaces."""
         ...
 
+    def customers_at_zip(self, zip_code: str) -> list[Customer]:
+        """Every customer whose address has this zip code (trimmed): the accounts a name given with
+        that zip code is matched against, typo-tolerantly, above the seam."""
+        ...
+
+    def customers_at_email_domain(self, domain: str) -> list[Customer]:
+        """Every customer whose email is at `domain` (any case): the accounts an email written with a
+        typo is matched against. A large platform may return the first few hundred."""
+        ...
+
     def get_customer(self, customer_id: str) -> Customer:
         """A customer with their default address and payment methods (gift cards with balance)."""
         ...

@@ -27,6 +27,8 @@ from shopkeeper.store.schema import CustomerRow, OrderRow, ProductRow, VariantRo
 
 __all__ = [
     "customer_not_found",
+    "customers_at_email_domain",
+    "customers_at_zip",
     "find_customer_by_email",
     "find_customer_by_name_zip",
     "get_customer",
@@ -164,6 +166,27 @@ def find_customer_by_name_zip(s: Session, first_name: str, last_name: str, zip_c
         if row.first_name.lower() == first:
             return to_customer(row)
     raise customer_not_found()
+
+
+def customers_at_zip(s: Session, zip_code: str) -> list[Customer]:
+    """Every customer whose default address has this zip code (after trimming spaces), in file order:
+    the candidates a customer's name is matched against."""
+    rows = s.scalars(
+        _customer_query().where(CustomerRow.zip == zip_code.strip()).order_by(CustomerRow.position)
+    )
+    return [to_customer(r) for r in rows]
+
+
+def customers_at_email_domain(s: Session, domain: str) -> list[Customer]:
+    """Every customer whose email ends in "@domain" (any case), in file order: the candidates an
+    email written with a typo is matched against."""
+    key = domain.strip().lower().lstrip("@")
+    rows = s.scalars(
+        _customer_query()
+        .where(CustomerRow.email_lower.endswith(f"@{key}", autoescape=True))
+        .order_by(CustomerRow.position)
+    )
+    return [to_customer(r) for r in rows]
 
 
 def get_customer(s: Session, customer_id: str) -> Customer:

@@ -94,6 +94,12 @@ class SqlStore:
     def find_customer_by_name_zip(self, first_name: str, last_name: str, zip_code: str) -> Customer:
         return self._get(lambda s: repository.find_customer_by_name_zip(s, first_name, last_name, zip_code))
 
+    def customers_at_zip(self, zip_code: str) -> list[Customer]:
+        return self._get(lambda s: repository.customers_at_zip(s, zip_code))
+
+    def customers_at_email_domain(self, domain: str) -> list[Customer]:
+        return self._get(lambda s: repository.customers_at_email_domain(s, domain))
+
     def get_customer(self, customer_id: str) -> Customer:
         return self._get(lambda s: repository.get_customer(s, customer_id))
 

@@ -112,6 +112,26 @@ class MedusaBackend:
                 return self._customer(raw)
         raise customer_not_found()
 
+    def customers_at_zip(self, zip_code: str) -> list[Customer]:
+        # Medusa's customer search (`q`) does not cover addresses: page through the customers.
+        key = zip_code.strip()
+        return [
+            self._customer(raw)
+            for raw in self._list("/admin/customers", "customers", fields=_CUSTOMER_FIELDS)
+            if key in {str(a.get("postal_code", "")).strip() for a in raw.get("addresses") or []}
+        ]
+
+    def customers_at_email_domain(self, domain: str) -> list[Customer]:
+        # Candidates for matching only: without their orders (one request each); `get_customer`
+        # reads the account that matched.
+        key = "@" + domain.strip().lower().lstrip("@")
+        found = self.client.get("/admin/customers", q=key, fields=_CUSTOMER_FIELDS, limit=_PAGE)
+        return [
+            to_customer(raw, [])
+            for raw in found["customers"]
+            if str(raw.get("email", "")).lower().endswith(key)
+        ]
+
     def get_customer(self, customer_id: str) -> Customer:
         return self._customer(self._customer_raw(customer_id))
 

@@ -1,0 +1,79 @@
+"""Verification through the agent, as customers write it: any lead-in, any case, small typos, the
+pieces in one message or two; a failure never says which part was wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from shopkeeper.domain import Customer
+from shopkeeper.store import repository
+from shopkeeper.store.db import Database
+from tests.agent.conftest import Chat
+
+FAILED = "I couldn't find an account matching those details."
+
+
+@pytest.fixture
+def someone(store: Database) -> Callable[[int], Customer]:
+    def pick(k: int) -> Customer:
+        with store.session() as s:
+            ids = [c.id for c in repository.customers_at_email_domain(s, "example.com")]
+            return repository.get_customer(s, ids[20 + k])
+
+    return pick
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "name's {first} {last}, zip code {zip}",
+        "hiya, {lfirst} {llast} here, {zip}",
+        "it's {first} {typo} {zip}",
+        "{LAST} {FIRST} zip {zip}",
+    ],
+)
+def test_verified_whatever_the_wording(
+    wording: str, chat: Callable[[], Chat], someone: Callable[[int], Customer]
+) -> None:
+    c = someone(0)
+    last = c.last_name
+    said = wording.format(
+        first=c.first_name,
+        last=last,
+        lfirst=c.first_name.lower(),
+        llast=last.lower(),
+        FIRST=c.first_name.upper(),
+        LAST=last.upper(),
+        typo=last[:2] + last[3] + last[2] + last[4:],
+        zip=c.address.zip,
+    )
+    reply = chat().say(said)
+    assert f"Thanks, {c.first_name}, you're verified." in reply.text, (said, reply.text)
+
+
+def test_name_then_zip_in_two_messages(chat: Callable[[], Chat], someone: Callable[[int], Customer]) -> None:
+    c = someone(1)
+    talk = chat()
+    talk.say("hi, i want to cancel an order")
+    talk.say(f"{c.first_name.lower()} {c.last_name.lower()}")
+    reply = talk.say(f"it's {c.address.zip}")
+    assert "you're verified" in reply.text, talk.transcript
+
+
+def test_an_email_with_a_typo(chat: Callable[[], Chat], someone: Callable[[int], Customer]) -> None:
+    c = someone(2)
+    local, domain = c.email.split("@")
+    reply = chat().say(f"my email is {local[:-1]}{local[-1] * 2}@{domain.upper()}")
+    assert f"Thanks, {c.first_name}, you're verified." in reply.text, reply.text
+
+
+def test_a_failure_does_not_say_which_part(
+    chat: Callable[[], Chat], someone: Callable[[int], Customer]
+) -> None:
+    a, b = someone(3), someone(4)
+    wrong_zip = chat().say(f"I'm {a.first_name} {a.last_name}, zip {b.address.zip}")
+    wrong_name = chat().say(f"I'm {b.first_name} {b.last_name}, zip {a.address.zip}")
+    assert FAILED in wrong_zip.text and "verified," not in wrong_zip.text
+    assert wrong_zip.text == wrong_name.text  # the same words whichever part was wrong
