@@ -21,7 +21,7 @@ from shopkeeper.understanding.models import (
 )
 from shopkeeper.understanding.text import find_phrase, norm_tokens, singular, words_match
 
-__all__ = ["option_mentions", "resolve_items", "resolve_order"]
+__all__ = ["known_order_ids", "option_mentions", "resolve_items", "resolve_order"]
 
 _NEEDS_KEY = {"yes", "no", "none", "full", "half"}
 _SIZE_WORDS = {"xs": ["extra small"], "s": ["small"], "m": ["medium"], "l": ["large"], "xl": ["extra large"]}
@@ -278,17 +278,49 @@ def _norm_order_id(value: str) -> str:
     return v
 
 
+_DIGIT_RUN = re.compile(r"(?<![\d])(\d{4,})(?![\d])")
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def known_order_ids(text: str, said: Sequence[str], orders: Sequence[OrderCandidate]) -> tuple[str, ...]:
+    """The order ids `said` (as extracted), each written as the customer's own order it names when it
+    names one in any form ("W-1234567", "w1234567", "#1234567", "1234567": same digits), plus bare
+    numbers in `text` that are the digits of one of `orders`; in reading order. An id that names none
+    of `orders` is kept as said, so the flow can say it isn't on the account."""
+    by_key = {_norm_order_id(o.order_id): o.order_id for o in orders}
+    by_digits: dict[str, str | None] = {}
+    for o in orders:
+        d = _digits(o.order_id)
+        if d:
+            by_digits[d] = o.order_id if by_digits.get(d, o.order_id) == o.order_id else None
+    found: list[tuple[int, str]] = []
+    for raw in said:
+        own = by_key.get(_norm_order_id(raw)) or by_digits.get(_digits(raw)) or raw
+        at = text.find(_digits(raw)) if _digits(raw) else -1
+        found.append((at if at >= 0 else len(text), own))
+    for m in _DIGIT_RUN.finditer(text):
+        if bare := by_digits.get(m.group(1)):
+            found.append((m.start(), bare))
+    out: list[str] = []
+    for _, oid in sorted(found, key=lambda f: f[0]):
+        if oid not in out:
+            out.append(oid)
+    return tuple(out)
+
+
 def resolve_order(text: str, orders: Sequence[OrderCandidate]) -> OrderResolution:
     """Which of the customer's orders (oldest first) the message means: an id it states, "my last order",
     "the first one", "the pending one", or "the order with the lamp"."""
     if not orders:
         return OrderResolution(reason="no orders")
-    known = {_norm_order_id(o.order_id): o.order_id for o in orders}
-    for raw in extract_order_ids(text):
-        key = _norm_order_id(raw)
-        if key in known:
-            return OrderResolution(order_id=known[key], reason="id")
-        return OrderResolution(reason=f"id {raw} is not one of this customer's orders")
+    known = {o.order_id for o in orders}
+    for oid in known_order_ids(text, extract_order_ids(text), orders):
+        if oid in known:
+            return OrderResolution(order_id=oid, reason="id")
+        return OrderResolution(reason=f"id {oid} is not one of this customer's orders")
     ordered = list(orders)
     if all(o.placed_at for o in orders):
         ordered.sort(key=lambda o: o.placed_at or "")

@@ -18,7 +18,7 @@ from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
 from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
 from shopkeeper.understanding.questions import question_clauses
-from shopkeeper.understanding.references import resolve_items, resolve_order
+from shopkeeper.understanding.references import known_order_ids, resolve_items, resolve_order
 from shopkeeper.understanding.small_talk import read_small_talk
 from shopkeeper.understanding.variants import resolve_variant
 
@@ -93,6 +93,9 @@ def understand(
     names = [*context.product_names, *(c.name for c in items), *(v.name for v in context.variants)]
     values = [v for c in [*items, *context.variants] for v in c.options.values()]
     entities = extract_entities(text, product_names=[n for n in names if n], option_values=values)
+    if context.orders:  # closed world: "1234567", "W-1234567" and "#w1234567" all name #W1234567
+        said = known_order_ids(text, entities.order_ids, context.orders)
+        entities = entities.model_copy(update={"order_ids": said})
     rules = Understanding(
         text=text,
         intents=tuple(_intents(text, classifier or get_classifier(), fallback, entities)),
