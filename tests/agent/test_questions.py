@@ -323,3 +323,29 @@ def model_agent(store: Database) -> Agent:
 def test_with_the_embedded_model_a_new_document_answers(gnome_doc: Path, model_agent: Agent) -> None:
     reply = Chat(model_agent).say("How much does it cost to engrave a gnome?")
     assert "$12" in reply.text and _cited(reply, "Engraving"), reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long do refunds take?",
+        "what's the cheapest desk lamp?",
+        "What material is the {thing} in it?",
+    ],
+)
+def test_a_question_during_a_request_is_answered_and_the_request_waits(
+    store: Database, chat: Callable[[], Chat], customer_with: Find, question: str
+) -> None:
+    customer, order = _pick(customer_with, "pending", lambda c, o: len(o.lines) == 1)
+    line = order.lines[0]
+    c = _verified(chat, customer)
+    asked = c.say(f"please cancel order {order.id}")
+    before = _writes(store)
+    reply = c.say(question.format(thing=line.name.lower()))
+    assert MENU not in reply.text and NOT_FOUND not in reply.text, c.transcript
+    assert "no longer needed" in reply.text or "Shall I go ahead" in asked.text, c.transcript
+    proposed = c.say("no longer needed")
+    assert events_of(proposed, "proposal"), c.transcript
+    reply = c.say("hmm, " + question.format(thing=line.name.lower()))
+    assert MENU not in reply.text and NOT_FOUND not in reply.text, c.transcript
+    assert _writes(store) == before and c.agent.sessions.load(c.id).state["proposal"] is not None

@@ -134,6 +134,9 @@ def _about_own(turn: Turn, question: str, fact: str) -> bool:
         return bool(re.search(r"\bgift ?card|\bmy\b", question, re.I))
     if extract_order_ids(question):
         return True
+    current = turn.state.task.order_id if turn.state.task else turn.state.last_order_id
+    if (order := turn.order(current)) is not None and _named_lines(order, question):
+        return True  # "what material is the t-shirt in it?" while we talk about its order
     return bool(_OWN.search(question)) and bool(
         re.search(
             r"\border|\bpurchase|\bbought|\bitem|\bpackage|\bparcel|\bshipment|\bdelivery", question, re.I
