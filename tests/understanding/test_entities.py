@@ -110,6 +110,18 @@ def test_quantities_and_prices_are_not_zip_codes() -> None:
             "ship to 9 Hudson Ave, New York, New York 10001 please",
             ("9 Hudson Ave", None, "New York", "NY", "USA", "10001"),
         ),
+        (  # the words after the country are not part of it
+            "Could you ship order #W3386832 to 411 Park Avenue, Suite 987, Phoenix, AZ 85060, USA instead?",
+            ("411 Park Avenue", "Suite 987", "Phoenix", "AZ", "USA", "85060"),
+        ),
+        (
+            "send it to 411 park ave, phoenix, az 85060 instead pls",
+            ("411 park ave", None, "Phoenix", "AZ", "USA", "85060"),
+        ),
+        (
+            "12 Main St, Toronto, ON M5V 2T6, Canada now please",
+            ("12 Main St", None, "Toronto", "ON", "Canada", "M5V 2T6"),
+        ),
     ],
 )
 def test_addresses(text: str, fields: tuple[str | None, ...]) -> None:

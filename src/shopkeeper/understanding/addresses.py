@@ -93,7 +93,7 @@ _COUNTRIES = {
     "australia": "Australia",
 }
 # Where the address ends: punctuation, the end, or the next words of the sentence.
-_END = r"\s*(?:[.!?;—–]|$|,|\s+(?:and|please|thanks|thank|but)\b|\s+[-—–])"
+_END = r"\s*(?:[.!?;—–]|$|,|\s+(?:and|please|pls|plz|thanks|thank|thx|ty|but|instead|now|asap|then|too|if|for|so|on|to)\b|\s+[-—–])"
 _TAIL = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
     r"(?P<zip>\d{5}(?:-\d{4})?|"
@@ -109,7 +109,7 @@ def _state(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if value.upper() in _STATE_CODES:
+    if value.upper() in _STATE_CODES or (len(value) == 2 and value.isalpha()):  # "AZ", "on" (Ontario)
         return value.upper()
     return _US_STATES.get(value.lower(), value.title())
 
