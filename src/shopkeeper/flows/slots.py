@@ -83,8 +83,14 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, n
         items=line_candidates(order), product_names=tuple(line.name for line in order.lines)
     )
     ids = _named_items(turn.text, order)
+    resolved = understand(turn.text, ctx).items
+    if resolved is not None and resolved.unmatched:  # named, not dropped: "the toaster" is not there
+        listed = " or ".join(f'"{m}"' for m in resolved.unmatched)
+        turn.say(f"I couldn't find {listed} in order {order.id}.")
+    if ids and resolved is not None and resolved.reason == "name" and not resolved.ambiguous:
+        # "my hose and the backpack": the exact name found one; nicknames and typos find the rest.
+        ids += [i for i in resolved.item_ids if i not in ids and order.line_count(i) > 0]
     if not ids:
-        resolved = understand(turn.text, ctx).items
         if resolved is None or resolved.ambiguous:
             return False
         ids = [i for i in resolved.item_ids if order.line_count(i) > 0]

@@ -133,6 +133,9 @@ class ItemResolution(_Model):
     excluded_ids: tuple[str, ...] = ()
     ambiguous: bool = False
     reason: str = ""
+    unmatched: tuple[str, ...] = Field(
+        default=(), description='things listed beside named items that are none of them ("the toaster")'
+    )
 
 
 class OrderResolution(_Model):

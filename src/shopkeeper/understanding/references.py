@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from shopkeeper.understanding.entities import extract_order_ids, extract_quantity
+from shopkeeper.understanding.mentions import nickname_named, unmatched_mentions
 from shopkeeper.understanding.models import (
     Candidate,
     ItemResolution,
@@ -95,12 +96,14 @@ def option_mentions(text: str, candidates: Sequence[Candidate]) -> dict[str, dic
         hits = _value_positions(tokens, key, value, text, values)
         if not hits and value.lower() in {"yes", "no"}:
             hits = _yes_no_positions(tokens, key, value)
+        if not hits and value.lower() in {"none", "without"}:  # "no backlight", "without a backlight"
+            hits = [p for p in _yes_no_positions(tokens, key, "no") if p > 0]
         if hits:
             found.setdefault(key, {})[value] = hits[0]
     return found
 
 
-def _name_score(tokens: list[str], name: str) -> float:
+def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate]) -> float:
     """1 + share of the other name words when the head noun is mentioned, 0.5 for another word only."""
     words = norm_tokens(name)
     if not words:
@@ -111,6 +114,8 @@ def _name_score(tokens: list[str], name: str) -> float:
     other_hits = sum(1 for w in others if len(w) > 2 and find_phrase(tokens, [w]))
     if find_phrase(tokens, [head]):
         return 1.0 + (other_hits / len(others) if others else 0.0)
+    if nickname_named(tokens, name, candidates):  # "bag" for the backpack
+        return 1.0
     return 0.5 if other_hits else 0.0
 
 
@@ -126,7 +131,7 @@ def _option_fit(c: Candidate, mentioned: dict[str, dict[str, int]]) -> int:
 def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool, str]:
     """Indices of candidates the text names; whether it was ambiguous; how they were found."""
     tokens = norm_tokens(text)
-    scores = [_name_score(tokens, c.name) for c in candidates]
+    scores = [_name_score(tokens, c.name, candidates) for c in candidates]
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(candidates):
         groups.setdefault(c.product_id or c.name.lower(), []).append(i)
@@ -255,6 +260,7 @@ def resolve_items(text: str, candidates: Sequence[Candidate]) -> ItemResolution:
         excluded_ids=tuple(candidates[i].item_id for i in excluded),
         ambiguous=ambiguous,
         reason=how or "nothing mentioned",
+        unmatched=tuple(unmatched_mentions(include, candidates)),
     )
 
 

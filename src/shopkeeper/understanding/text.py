@@ -23,6 +23,7 @@ _SYNONYMS = {
 }
 _INVARIANT = {"lens", "series", "species", "news", "canvas", "bias", "atlas", "gas", "plus"}
 _LETTER_HYPHEN = re.compile(r"(?<=[a-z])[-‐](?=[a-z])")
+_LETTER_SLASH = re.compile(r"(?<=\b[a-z])/(?=[a-z]\b)")  # "A/C" -> "ac"
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
@@ -43,21 +44,26 @@ def singular(word: str) -> str:
 
 
 def norm_tokens(text: str) -> list[str]:
-    """Lower-case tokens: letter-letter hyphens joined (t-shirt -> tshirt), numbers split from units
+    """Lower-case tokens: letter-letter hyphens and single-letter slashes joined (t-shirt -> tshirt,
+    A/C -> ac), numbers split from units
     (16GB -> 16 gb), plurals made singular, a few spelling variants unified (gray -> grey)."""
     text = _LETTER_HYPHEN.sub("", text.lower().replace("’", "'"))
+    text = _LETTER_SLASH.sub("", text)
     text = _DIGIT_LETTER.sub(" ", text)
     return [_SYNONYMS.get(w, w) for w in (singular(t) for t in _TOKEN.findall(text))]
 
 
 def words_match(a: str, b: str) -> bool:
-    """Same word, allowing one typo from 5 letters and two from 9 (never for numbers). A typo is one
+    """Same word, allowing one typo from 5 letters, two from 9, and from 4 letters only two neighbours
+    swapped (never for numbers). A typo is one
     edit of optimal string alignment (rapidfuzz's OSA): a letter added, dropped, changed, or two
     neighbours swapped."""
     if a == b:
         return True
-    if not (a.isalpha() and b.isalpha()) or min(len(a), len(b)) < 5:
+    if not (a.isalpha() and b.isalpha()) or min(len(a), len(b)) < 4:
         return False
+    if min(len(a), len(b)) == 4:  # "lmap" is "lamp", but "hose" is not "home": a swap only
+        return sorted(a) == sorted(b) and OSA.distance(a, b, score_cutoff=1) == 1
     allowed = 2 if min(len(a), len(b)) >= 9 else 1
     return OSA.distance(a, b, score_cutoff=allowed) <= allowed
 

@@ -1,0 +1,157 @@
+"""Item mentions beyond the product's own name: everyday nicknames ("bag" for a backpack, "phone" for a
+smartphone) and things listed beside named items that are none of them ("the lamp and the toaster").
+
+Closed world: both are judged against the candidates the caller passes (the order's lines). A
+nickname counts only when no candidate has that word in its own name ("bag" means the backpack
+unless the order also holds a sleeping bag). Pure functions; nothing here reads a store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from shopkeeper.understanding.models import Candidate
+from shopkeeper.understanding.text import norm_tokens, words_match
+
+__all__ = ["nickname_named", "unmatched_mentions"]
+
+# A word customers use -> words of product names it may stand for.
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "bag": ("backpack", "daypack", "duffel", "luggage"),
+    "pack": ("backpack", "daypack"),
+    "rucksack": ("backpack", "daypack"),
+    "phone": ("smartphone",),
+    "cellphone": ("smartphone",),
+    "smartphone": ("phone",),
+    "headset": ("headphone",),
+    "headphone": ("earbud",),
+    "earphone": ("earbud", "headphone"),
+    "bud": ("earbud",),
+    "bike": ("bicycle",),
+    "charger": ("charger", "bank"),
+    "vacuum": ("cleaner",),
+    "sneaker": ("shoe",),
+    "trainer": ("shoe", "sneaker"),
+    "shoe": ("sneaker",),
+    "shade": ("sunglass",),
+    "glass": ("sunglass",),
+    "suitcase": ("luggage",),
+    "watch": ("smartwatch", "wristwatch"),
+    "shirt": ("tshirt",),
+    "kettle": ("kettle",),
+    "light": ("lamp", "headlamp"),
+    "pan": ("skillet",),
+    "knife": ("knife",),
+    "jacket": ("pullover", "fleece"),
+    "sweater": ("pullover",),
+    "hoodie": ("pullover",),
+}
+_DETERMINERS = {"the", "my", "a", "an", "both", "also", "this", "that", "those", "these", "our", "one"}
+_JOINERS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b|\bas well as\b)\s*", re.I)
+_STOP = re.compile(
+    r"\b(?:for|to|in|into|from|with|because|since|as|on|at|of|please|thanks|which|that|it|i|i'd|i'm"
+    r"|is|are|was|were|instead|but|so|then|back|too)\b|[.!?;:]",
+    re.I,
+)
+_GENERIC = {
+    "one",
+    "item",
+    "thing",
+    "stuff",
+    "rest",
+    "other",
+    "order",
+    "refund",
+    "money",
+    "payment",
+    "card",
+    "address",
+    "exchange",
+    "return",
+    "everything",
+    "all",
+    "them",
+    "price",
+    "difference",
+    "original",
+    "method",
+    "same",
+    "new",
+    "another",
+    "color",
+    "colour",
+    "size",
+    "option",
+    "version",
+    "model",
+    "time",
+    "way",
+    "help",
+    "cancel",
+    "change",
+    "replace",
+    "swap",
+}
+
+
+def _names(c: Candidate) -> list[str]:
+    return norm_tokens(c.name)
+
+
+def nickname_named(tokens: Sequence[str], name: str, candidates: Sequence[Candidate]) -> bool:
+    """Whether a nickname among `tokens` stands for the product `name`, no candidate having the
+    nickname in its own name."""
+    own = {w for c in candidates for w in _names(c)}
+    words = norm_tokens(name)
+    for t in tokens:
+        if t in own or t not in _NICKNAMES:
+            continue
+        if any(words_match(n, w) or w.startswith(n) for n in _NICKNAMES[t] for w in words):
+            return True
+    return False
+
+
+def _mentions_candidate(words: Sequence[str], candidates: Sequence[Candidate]) -> bool:
+    for c in candidates:
+        vocab = [*_names(c), *(w for v in c.options.values() for w in norm_tokens(v))]
+        if any(words_match(w, v) for w in words for v in vocab):
+            return True
+        if nickname_named(words, c.name, candidates):
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+
+
+def _phrase(piece: str, first: bool) -> str:
+    """The item phrase of one listed piece: in the first, the words after its last stop word and last
+    determiner ("I'd like to return my hose" -> "hose"); later, the words before the first stop word."""
+    if first:
+        words = _words(_STOP.split(piece)[-1])
+        cut = max((k + 1 for k, w in enumerate(words) if w.lower() in _DETERMINERS), default=0)
+        words = words[cut:][-3:]
+    else:
+        words = _words(_STOP.split(piece)[0])
+        while words and words[0].lower() in _DETERMINERS:
+            words = words[1:]
+        words = words[:3]
+    return " ".join(w for w in words if w.lower() not in _GENERIC and w.lower() not in _DETERMINERS)
+
+
+def unmatched_mentions(text: str, candidates: Sequence[Candidate]) -> list[str]:
+    """Things listed together with an item the text names ("the lamp and the toaster", "my hose, the
+    bag and the kite") that are none of `candidates`, as written ("toaster", "kite")."""
+    pieces = _JOINERS.split(text)
+    if len(pieces) < 2:
+        return []
+    listed = []
+    for k, piece in enumerate(pieces):
+        phrase = _phrase(piece, k == 0)
+        norm = [w for w in norm_tokens(phrase) if len(w) > 2]
+        listed.append((phrase.lower(), norm, bool(norm) and _mentions_candidate(norm, candidates)))
+    if not any(found for _, _, found in listed):
+        return []
+    return [phrase for phrase, norm, found in listed if norm and not found]
