@@ -171,10 +171,17 @@ _CARD = re.compile(
     r"(?:in|with|on|:)?\s*(?:digits\s*)?(?P<last>\d{4})\b",
     re.I,
 )
+_BRAND_LAST = re.compile(  # "amex 1234", "the visa #4321", "mastercard card 5555"
+    r"\b(?P<brand>visa|master\s?card|amex|american express|discover|maestro|diners)\s*(?:card\s*)?#?\s*"
+    r"(?P<last>\d{4})\b(?!\s*[-/]?\d)",
+    re.I,
+)
 _BRAND_ONLY = re.compile(r"\b(visa|master\s?card|amex|american express|discover)\b", re.I)
-_CREDIT = re.compile(r"\b(credit card|debit card|my card|the card|other card|bank card)\b", re.I)
+_CREDIT = re.compile(
+    r"\b(credit card|debit card|my card|the card|other card|bank card|(?:my |the )?cc|credit ?card)\b", re.I
+)
 _PAYPAL = re.compile(r"\bpay\s?pal\b", re.I)
-_GIFT = re.compile(r"\bgift\s?-?cards?\b|\bstore credit\b|\bgift certificate\b", re.I)
+_GIFT = re.compile(r"\bgift\s?-?cards?\b|\bstore credit\b|\bgift certificate\b|\bgc\b", re.I)
 
 
 def extract_payment_methods(text: str) -> list[PaymentMention]:
@@ -195,6 +202,21 @@ def extract_payment_methods(text: str) -> list[PaymentMention]:
             )
         )
         spans.append(m.span())
+    for m in _BRAND_LAST.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans):
+            brand = " ".join(m.group("brand").lower().split())
+            found.append(
+                (
+                    m.start(),
+                    PaymentMention(
+                        source="credit_card",
+                        brand=_BRANDS.get(brand),
+                        last_four=m.group("last"),
+                        text=m.group(0),
+                    ),
+                )
+            )
+            spans.append(m.span())
     for m in _BRAND_ONLY.finditer(text):
         if not any(s <= m.start() < e for s, e in spans):
             found.append(

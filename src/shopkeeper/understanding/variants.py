@@ -1,5 +1,6 @@
 """The variant a customer asks for: "exchange it for the black one in size 10", "the sunglasses as
-black", "from clicky to linear", resolved against the original item and its product's variants.
+black", "from clicky to linear", "bigger", "the cheapest", "not the black one", resolved against the
+original item and its product's variants (comparisons and exclusions: `comparisons.py`).
 
 Pure functions over candidates the caller passes; option values are found as `references` finds
 them (typo-tolerant, short values only next to their option name).
@@ -11,6 +12,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from shopkeeper.understanding.comparisons import cheapest_wanted, compared_request, excluded_values
 from shopkeeper.understanding.models import Candidate, VariantResolution
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.text import find_phrase, norm_tokens
@@ -104,14 +106,43 @@ def _one_reading(
     return readings[0] if len(readings) == 1 else request
 
 
+_FALLBACK = re.compile(
+    r"\bif\s+(?:there\s+(?:is|are)|there's|you\s+have|they\s+have|it\s+has)?\s*(?:no|not\s+any|none)\s+"
+    r"(?P<cond>[^,;.!?]+?)(?:\s+ones?)?(?:\s*[,;]\s*|\s+then\s+)(?:then\s+|just\s+|otherwise\s+)?"
+    r"(?P<alt>[^.;!?]+)",
+    re.I,
+)
+_IF_NOT = re.compile(
+    r"\b(?:if\s+not|otherwise|failing\s+that|if\s+you\s+can't)\s*,?\s*(?P<alt>[^.;!?]+)", re.I
+)
+
+
 def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate]) -> VariantResolution:
     """The available variant of the original's product that has the options the text asks for, keeping
-    the original's other options where possible. `exact` when every requested value is matched."""
+    the original's other options where possible. `exact` when every requested value is matched.
+
+    A preference with a fallback ("a clicky one; if there is no clicky one, no backlight") is tried
+    as preferred first; when that has no exact available variant, the fallback is resolved instead."""
+    m = _FALLBACK.search(text) or _IF_NOT.search(text)
+    if m is not None:
+        cond = m.groupdict().get("cond") or ""
+        preferred = _resolve(f"{text[: m.start()]} {cond}", original, variants)
+        if preferred.item_id is not None and preferred.exact:
+            return preferred
+        fallback = _resolve(m.group("alt"), original, variants)
+        return fallback if fallback.item_id is not None else preferred
+    return _resolve(text, original, variants)
+
+
+def _resolve(text: str, original: Candidate, variants: Sequence[Candidate]) -> VariantResolution:
     same = [v for v in variants if original.product_id is None or v.product_id in (None, original.product_id)]
-    request = _requested(text, original, same)
-    if not request:
+    excluded = excluded_values(text, original, same)  # "not the black one" asks for anything but black
+    request = {k: v for k, v in _requested(text, original, same).items() if excluded.get(k) != v}
+    request = request or compared_request(text, original, same)  # "bigger", "less bright"
+    cheapest = cheapest_wanted(text)
+    if not (request or excluded or cheapest):
         return VariantResolution(reason="no option mentioned")
-    if all(original.options.get(k) == v for k, v in request.items()):
+    if request and all(original.options.get(k) == v for k, v in request.items()):
         # "the skateboard in 34 inch" says which item, not what instead: nothing to change to yet.
         return VariantResolution(requested=request, reason="only the original's options mentioned")
 
@@ -123,9 +154,15 @@ def resolve_variant(text: str, original: Candidate, variants: Sequence[Candidate
         return hits, kept
 
     others = [v for v in same if v.item_id != original.item_id]
+    others = [v for v in others if not any(v.options.get(k) == x for k, x in excluded.items())]
     available = [v for v in others if v.available is not False]
     if not others:
         return VariantResolution(requested=request, reason="no other variant")
+    if cheapest and available:  # "the cheapest": of the best fits, the lowest price
+        top = max(score(v)[0] for v in available)
+        available = [v for v in available if score(v)[0] == top]
+        low = min(v.price_cents or 0 for v in available)
+        available = [v for v in available if (v.price_cents or 0) == low]
     best = max(available, key=score) if available else None
     exact_any = [v for v in others if score(v)[0] == len(request)]
     if best is None or score(best)[0] < len(request):
