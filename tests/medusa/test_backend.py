@@ -61,6 +61,10 @@ def test_reads_customers_orders_and_products(backend: MedusaBackend, pick: Pick)
         backend.find_customer_by_name_zip(customer.first_name, customer.last_name, customer.address.zip).id
         == customer.id
     )
+    # The candidates identity is matched against (flows/identity.py): at the zip code, at the domain.
+    assert customer.id in {c.id for c in backend.customers_at_zip(f" {customer.address.zip} ")}
+    domain = customer.email.split("@")[1].upper()
+    assert customer.id in {c.id for c in backend.customers_at_email_domain(domain)}
     orders = backend.list_orders(customer.id)
     statuses = {o.status for o in orders}
     assert {"pending", "processed", "shipped", "delivered", "cancelled"} <= statuses
