@@ -38,6 +38,7 @@ ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
 _CHANGE_WORDS = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace|as)\b", re.I)
 _PRICE_DIFFERENCE = re.compile(r"\bprice difference\b|\bdifference in price\b", re.I)
 _ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
+_RETURNS = (Intent.RETURN_ITEMS, Intent.REQUEST_REFUND)
 _PRICE_CLAUSE_INTENTS = (Intent.MODIFY_PAYMENT, *_ITEM_CHANGES)
 _METHOD_WORDS = re.compile(r"\b(pay|paid|payment|paypal|gift card|credit card|debit card)\b", re.I)
 _NOT_A_CHANGE = re.compile(r"\b(return|refund|cancel|address|pay for|paid)\b", re.I)
@@ -185,6 +186,11 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     changes = [k for k, i in enumerate(intents) if i in _ITEM_CHANGES and starts[k] >= 0]
     whole = [k for k in changes if ordered[k].span == turn.text]
     if whole and len(changes) > 1:
+        starts[whole[0]] = -2
+    # Likewise a return: the whole message read as a refund request, a clause of it as the return.
+    returns = [k for k, i in enumerate(intents) if i in _RETURNS and starts[k] >= 0]
+    whole = [k for k in returns if ordered[k].span == turn.text]
+    if whole and len(returns) > 1:
         starts[whole[0]] = -2
     # A change request's "use my card for the price difference" clause stays with the change.
     # So does "refund it to my gift card" after a return, when it names no order of its own.
