@@ -173,6 +173,11 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
             s.intent == Intent.MODIFY_PAYMENT
             and starts[k] >= 0
             and (change := _payment_is_item_change(turn, s.span))
+        ) or (  # "On my pending order #W1 I'd like the puzzle in 500 pieces instead", read as a status
+            s.intent == Intent.ORDER_STATUS
+            and s.confidence < 0.8
+            and starts[k] >= 0
+            and (change := _item_change_for(turn, s.span))
         ):
             intents.append(change)
         else:
