@@ -30,6 +30,7 @@ from shopkeeper.store.backend import StoreBackend
 from shopkeeper.store.db import Database
 from shopkeeper.store.sql import SqlStore
 from shopkeeper.understanding import Intent, OrderCandidate, Understanding, UnderstandingContext, understand
+from shopkeeper.understanding.choices import pick_option
 
 __all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
 
@@ -124,8 +125,10 @@ class Agent:
                 self.sessions.append(conversation_id, "assistant", "", [e.model_dump() for e in events])
                 yield from events
                 return
-            reading = self._understand(text, state, whole=True)
-            turn = Turn(self.db, conversation_id, state, text, reading, self._understand, self.store)
+            # "2" after numbered options reads as the second option
+            said = pick_option(text, state.options) if state.asked and state.options else None
+            reading = self._understand(said or text, state, whole=True)
+            turn = Turn(self.db, conversation_id, state, said or text, reading, self._understand, self.store)
             before = state.model_copy(deep=True)
             try:
                 summary = self._run(turn)
@@ -181,7 +184,7 @@ class Agent:
                 "I'm sorry about that. Tell me what went wrong and I'll do what I can; "
                 "if you'd rather talk to a person, just say so."
             )
-        asked_before = state.asked
+        asked_before, options_before = state.asked, list(state.options)
         requests.advance(turn)
         if state.handoff:
             return info.summary_for_human(turn, "identity could not be verified")
@@ -190,8 +193,8 @@ class Agent:
             if top in SMALL_TALK:
                 info.small_talk(turn, SMALL_TALK[top], self._phrase if self.llm else None)
             elif asked_before and asked_before != "confirm":
-                turn.say("Sorry, I didn't catch that.")
-                turn.say(_repeat_question(asked_before))
+                question = "Sorry, I didn't catch that. " + _repeat_question(asked_before)
+                turn.ask(question, asked_before, options_before)
             else:
                 turn.say(
                     "How can I help you today? I can check an order, cancel or change it, start a return "
@@ -206,6 +209,8 @@ class Agent:
             and turn.events[-1].type == "action"
         ):
             turn.say("Is there anything else I can help you with?")
+        if not any(e.type == "question" for e in turn.events):
+            state.last_question, state.repeats = "", 0  # a question asked later is not a repeat
         if state.task is None and state.proposal is None:
             state.asked = None if not any(e.type == "question" for e in turn.events) else state.asked
         return None

@@ -42,6 +42,12 @@ _RETURNS = (Intent.RETURN_ITEMS, Intent.REQUEST_REFUND)
 _PRICE_CLAUSE_INTENTS = (Intent.MODIFY_PAYMENT, *_ITEM_CHANGES)
 _METHOD_WORDS = re.compile(r"\b(pay|paid|payment|paypal|gift card|credit card|debit card)\b", re.I)
 _NOT_A_CHANGE = re.compile(r"\b(return|refund|cancel|address|pay for|paid)\b", re.I)
+_ANSWERED_BY = {
+    "payment_method": (Intent.MODIFY_PAYMENT,),
+    "address": (Intent.MODIFY_ORDER_ADDRESS, Intent.CHANGE_DEFAULT_ADDRESS),
+    "new_items": (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS),
+    "items": (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS, Intent.RETURN_ITEMS),
+}
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
@@ -215,12 +221,23 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     if asked and (state.task is not None or state.proposal is not None):
         active = state.task.kind if state.task else None
         confident = {s.intent for s in kept if s.confidence >= 0.8}
+        current = state.task.order_id if state.task else None
+        other_order = bool(set(u.entities.order_ids) - {current})
         names_order = bool(u.entities.order_ids)
+        # A payment method or an address given as the answer to our own question is that answer, not a
+        # request to change another order's payment or address (unless the message names another order).
+        answered = _ANSWERED_BY.get(asked, ())
         pairs = [
             (i, p)
             for i, p in pairs
             if i in HANDOFF
-            or (i in TASKS and TASKS[i] != active and (i in confident or names_order) and asked != "order_id")
+            or (
+                i in TASKS
+                and TASKS[i] != active
+                and (i in confident or names_order)
+                and asked != "order_id"
+                and (i not in answered or other_order)
+            )
             or (i in policy_intents and "?" in turn.text)
         ]
     seen: list[tuple[Intent, str]] = []

@@ -65,6 +65,8 @@ class State(BaseModel):
     proposal: Proposal | None = None
     asked: str | None = None
     options: list[str] = Field(default_factory=list)
+    last_question: str = ""  # the question asked last, in the words the flow chose
+    repeats: int = 0  # how many times in a row it was asked again (each time in other words)
     last_order_id: str | None = None
     done: list[str] = Field(default_factory=list)  # what was done, for a handoff summary
     requests: list[str] = Field(default_factory=list)  # what was asked, for a handoff summary

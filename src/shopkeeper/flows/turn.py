@@ -79,7 +79,14 @@ class Turn:
             self.parts.append(text)
 
     def ask(self, text: str, slot: str, options: list[str] | None = None) -> None:
-        self.parts.append(text)
+        """Ask for `slot`; a question just asked in the same words is asked differently instead:
+        what did not match, then the options numbered to pick from, or how to write the answer."""
+        repeated = text == self.state.last_question
+        self.state.repeats = self.state.repeats + 1 if repeated else 0
+        self.state.last_question = text
+        self.parts.append(
+            _narrowed(text, slot, list(options or []), self.state.repeats) if repeated else text
+        )
         self.state.asked = slot
         self.state.options = list(options or [])
         self.events.append(QuestionEvent(slot=slot, options=list(options or [])))
@@ -99,3 +106,34 @@ class Turn:
     @property
     def reply(self) -> str:
         return " ".join(p.strip() for p in self.parts if p.strip())
+
+
+_HOW = {
+    "identity": "Please write the email on your account (like name@example.com), or your first name, last "
+    "name and zip code (like Jane Doe, 12345).",
+    "order_id": "The order number starts with #W and has 7 digits, like #W1234567.",
+    "address": "Please write it in one line, like: 12 Main Street, Apt 3, Springfield, IL 62704, USA.",
+    "reason": "Just say 'no longer needed' or 'ordered by mistake'.",
+}
+
+
+def _narrowed(text: str, slot: str, options: list[str], repeats: int) -> str:
+    """The question `text`, asked for the `repeats`-th time in a row, in other words (never the same
+    words as the time before)."""
+    which = 0 if repeats == 1 else 1 + repeats % 2
+    if options:
+        numbered = "; ".join(f"{k}) {o}" for k, o in enumerate(options, 1))
+        return [
+            f"Sorry, I couldn't match that to one of the choices. Reply with the number you want: {numbered}. "
+            "(Or say 'never mind' to drop it.)",
+            f"I still can't tell which one you mean. Just the number is enough: {numbered}. "
+            "If you'd rather talk to a person, say so.",
+            f"None of the choices matches that, sorry. Pick one by its number ({numbered}), say 'never mind', "
+            "or ask for a person.",
+        ][which]
+    how = _HOW.get(slot, "Could you say it in other words?")
+    return [
+        f"Sorry, I still couldn't read that. {how} (Or say 'never mind' to drop it.)",
+        f"I'm still not getting it, sorry. {how} If you'd rather talk to a person, just say so.",
+        f"That still doesn't work for me, sorry. {how} Or say 'never mind', or ask for a person.",
+    ][which]
