@@ -203,3 +203,8 @@ def test_products_and_options_against_a_vocabulary() -> None:
     )
     assert e.products == ("Mechanical Keyboard", "T-Shirt")
     assert {"linear", "XL", "navy", "16GB"} <= set(e.option_values)
+
+
+def test_emails_with_letters_beyond_ascii() -> None:
+    assert extract_entities("it's sophia.müller2207@example.com").emails == ("sophia.müller2207@example.com",)
+    assert extract_entities("JOSÉ_x@example.com, zip 12345").emails == ("JOSÉ_x@example.com",)
