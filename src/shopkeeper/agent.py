@@ -165,6 +165,10 @@ class Agent:
             turn.say("A member of our support team will reply here shortly.")
             return None
         identity.collect_identity(turn)
+        if _leaves(turn):  # "that's all, thanks" instead of answering our question: drop it, say so
+            state.task, state.queue, state.asked, state.options = None, [], None, []
+            turn.say("Okay, I'll leave it there; nothing was changed. Thanks for contacting us!")
+            return None
         reading, asked = questions.split(turn, read_intents(turn, POLICY))
         intents = [i for i, _ in reading]
         if state.handoff:
@@ -308,6 +312,21 @@ def _llm_reads_intents(llm: Any | None) -> bool:
     if setting in ("on", "off"):
         return setting == "on"
     return getattr(llm, "name", "") != "transformers"
+
+
+def _leaves(turn: Turn) -> bool:
+    """The customer says goodbye while we wait for a detail of a request (not a yes/no on a proposal,
+    whose own reading handles "no thanks, that's all")."""
+    s = turn.state
+    top = turn.u.intents[0] if turn.u.intents else None
+    return (
+        s.task is not None
+        and s.proposal is None
+        and s.asked not in (None, "confirm", "anything_else")
+        and top is not None
+        and top.intent == Intent.GOODBYE
+        and top.source == "rule"
+    )
 
 
 def _pending_question(state: State) -> str:

@@ -87,9 +87,9 @@ def collect_identity(turn: Turn) -> None:
         and (bare := _bare_name(turn.text)) is not None
     ):
         ident["first_name"], ident["last_name"] = bare
-    if e.zip_codes:
-        # "I'm Ana Lopez, zip 80281 ... ship it to ..., NY 10064": the new address's zip is not the account's.
-        own = [z for z in e.zip_codes if e.address is None or z != e.address.zip] or list(e.zip_codes)
+    # "I'm Ana Lopez, zip 80281 ... ship it to ..., NY 10064": the new address's zip is not the account's;
+    # a zip code that is only part of a new address says nothing about the account.
+    if own := [z for z in e.zip_codes if e.address is None or z != e.address.zip]:
         ident["zip"] = own[-1]
     if not (e.emails or e.name or e.zip_codes or turn.state.asked == "identity"):
         return

@@ -122,6 +122,31 @@ def _missed_changes(turn: Turn, starts: list[int], intents: list[Intent]) -> lis
     return found
 
 
+_CHANGE_OF_MIND = re.compile(
+    r"\b(?:wait,? no|no,? wait|actually,? no|no,? sorry|sorry,? (?:i mean|no)|scratch that|forget (?:that|it)"
+    r"|never ?mind(?: that)?|on second thought|i changed my mind|change of plans?)\b",
+    re.I,
+)
+
+
+def _after_change_of_mind(text: str, pairs: list[tuple[Intent, str]]) -> list[tuple[Intent, str]]:
+    """ "I need a new address on an order. Wait, no, sorry. I'd like to cancel #W1": the requests
+    before the change of mind are dropped when another request follows it."""
+    marks = list(_CHANGE_OF_MIND.finditer(text))
+    if not marks:
+        return pairs
+    last = marks[-1]
+    stop = re.compile(r"[.!?]").search(text, last.end())
+    boundary = (stop.start() if stop else len(text)) + 1  # the end of the sentence that changes its mind
+    spans = [(text.find(p), text.find(p) + len(p)) if p != text else (-1, -1) for _, p in pairs]
+    before = [0 <= a < last.start() and b <= boundary for a, b in spans]
+    if not any(
+        i in TASKS and b >= 0 and not gone for (i, _), (_, b), gone in zip(pairs, spans, before, strict=True)
+    ):
+        return pairs
+    return [(i, p) for (i, p), gone in zip(pairs, before, strict=True) if not (i in TASKS and gone)]
+
+
 def _parts(text: str, starts: list[int]) -> list[str]:
     """Each request's part of the message: from where it starts to where the next request starts."""
     known = sorted({p for p in starts if p >= 0})
@@ -240,6 +265,7 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
             )
             or (i in policy_intents and "?" in turn.text)
         ]
+    pairs = _after_change_of_mind(turn.text, pairs)
     seen: list[tuple[Intent, str]] = []
     for i, p in pairs:
         if i in ANSWERS:

@@ -35,9 +35,20 @@ def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
     active one waits at the front of the queue with what it had gathered.
     """
     active = turn.state.task
+    waiting = turn.state.asked not in (None, "confirm", "anything_else")
+    if active is not None and waiting and asked_for:
+        # A queued request asked for again instead of answering our question: the customer wants it now.
+        again = [t for t in turn.state.queue if any(_same(t, k, part) for k, part in asked_for)]
+        if again and not any(_same(active, k, part) for k, part in asked_for):
+            again[0].hint = next(part for k, part in asked_for if _same(again[0], k, part))
+            turn.state.queue.remove(again[0])
+            turn.state.queue.insert(0, active)
+            turn.state.task = active = again[0]
+            turn.state.asked, turn.state.options = None, []
+            waiting = False
     known = [t for t in (active, *turn.state.queue) if t is not None]
     fresh = [(k, part) for k, part in asked_for if not any(_same(t, k, part) for t in known)]
-    if active is not None and fresh and turn.state.asked not in (None, "confirm", "anything_else"):
+    if active is not None and fresh and waiting:
         turn.state.queue.insert(0, active)
         turn.state.task = None
     for kind, part in fresh:

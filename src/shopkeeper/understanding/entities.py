@@ -30,7 +30,9 @@ __all__ = [
 
 # ---------------------------------------------------------------- ids, emails, zips
 
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\b")  # any letters: "sophia.müller@…"
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\b"
+)  # any letters: "sophia.müller@…"
 _W_ID = re.compile(r"(?<![A-Za-z0-9])#?\s?([Ww])\s?(\d{7})(?!\d)")
 _GENERIC_ID = re.compile(
     r"\b(?:order|purchase|ord|confirmation|reference|ref)\s*(?:(?:number|no\.?|num|id|"

@@ -15,16 +15,21 @@ import re
 __all__ = ["question_clauses"]
 
 _WH = r"how|what|what's|whats|where|where's|when|which|who|whom|whose|why|is|are|was|were|do|does|did|can|could|will|would|should|may|might|have|has|any"
+# Without a question mark, only these open a question: "any difference can go on PayPal" and "should
+# arrive soon" are statements.
+_WH_PLAIN = r"how|what|what's|whats|where|where's|when|which|why|is|are|do|does|did|can|could|will|would"
+# After a comma, a relative pronoun continues the sentence ("order #W1, which hasn't shipped yet, ...").
+_WH_AFTER_COMMA = r"how|what|what's|whats|when|why|is|are|do|does|did|can|could|will|would"
 _ASKING = (
     r"i(?:'d| would) like to know|i want to know|i wonder|i was wondering|wondering|tell me|"
     r"can you tell me|could you tell me|do you know|any idea|i need to know|please tell me"
 )
-_OPENS_QUESTION = re.compile(
-    rf"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*(?:{_ASKING}|(?:{_WH})\b)", re.I
-)
+_LEAD = r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
+_OPENS_PLAIN_QUESTION = re.compile(rf"{_LEAD}(?:{_ASKING}|(?:{_WH_PLAIN})\b)", re.I)
 # Sentence ends, and a new clause that starts a question: "- and how ...", "; what ...", ", also where ...".
 _SPLIT = re.compile(
-    rf"(?<=[.!?])\s+|\s*(?:\s[-–—]\s|;|,)\s*(?:and\s+|also\s+|but\s+|plus\s+)?(?=(?:{_WH}|{_ASKING})\b)"
+    rf"(?<=[.!?])\s+|\s*(?:\s[-–—]\s|;)\s*(?:and\s+|also\s+|but\s+|plus\s+)?(?=(?:{_WH}|{_ASKING})\b)"
+    rf"|\s*,\s*(?:and\s+|also\s+|but\s+|plus\s+)?(?=(?:{_WH_AFTER_COMMA}|{_ASKING})\b)"
     rf"|\s+(?:and|also|plus)\s+(?=(?:how|what|where|when|which|why)\b)",
     re.I,
 )
@@ -41,6 +46,6 @@ def question_clauses(text: str) -> tuple[str, ...]:
     for clause in _clauses(text.strip()):
         if len(clause.split()) < _MIN_WORDS:
             continue
-        if clause.endswith("?") or _OPENS_QUESTION.match(clause):
+        if clause.endswith("?") or _OPENS_PLAIN_QUESTION.match(clause):
             out.append(clause)
     return tuple(out)
