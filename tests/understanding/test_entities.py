@@ -116,7 +116,7 @@ def test_quantities_and_prices_are_not_zip_codes() -> None:
         ),
         (
             "send it to 411 park ave, phoenix, az 85060 instead pls",
-            ("411 park ave", None, "Phoenix", "AZ", "USA", "85060"),
+            ("411 Park Ave", None, "Phoenix", "AZ", "USA", "85060"),
         ),
         (
             "12 Main St, Toronto, ON M5V 2T6, Canada now please",

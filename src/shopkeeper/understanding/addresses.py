@@ -114,6 +114,11 @@ def _state(value: str | None) -> str | None:
     return _US_STATES.get(value.lower(), value.title())
 
 
+def _capitalised(words: str) -> str:
+    """Each word's first letter in capitals, the rest as written: "5th avenue" -> "5th Avenue"."""
+    return " ".join(w[:1].upper() + w[1:] for w in words.split())
+
+
 def extract_address(text: str) -> AddressMention | None:
     """A street address in free text: '445 Elm Road, Apt 3, Springfield, IL 62704, USA' and similar.
     Parts that cannot be read are left None; a message with no street line gives None."""
@@ -140,6 +145,10 @@ def extract_address(text: str) -> AddressMention | None:
         zip_code = z.group(1)
     if country is None and zip_code and state in _STATE_CODES:
         country = "USA"
+    if address1.islower():  # written all in lowercase ("411 park avenue"): as it would be printed
+        address1 = _capitalised(address1)
+    if address2 and address2.islower():
+        address2 = _capitalised(address2)
     return AddressMention(
         address1=address1, address2=address2, city=city, state=state, country=country, zip=zip_code
     )
