@@ -36,6 +36,13 @@ _REQUEST = re.compile(
     r"i would like\b(?! to know)|i need\b(?! to know)|how (?:do|can|should) i\b|is it possible to\b)",
     re.I,
 )
+# "where do I edit my shipping address?", "how to cancel order #W1?", "what do I do to get a refund?":
+# asking how to do a thing the agent does is asking for it.
+_HOW_TO = re.compile(
+    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
+    r"(?:(?:how|where|what)\s+(?:do|can|could|should|would|must|shall|have)\s+(?:i|we)\b|(?:how|where) to\b)",
+    re.I,
+)
 _WH = re.compile(
     r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
     r"(?:how|what|what's|whats|where|where's|when|which|who|why)\b",
@@ -59,7 +66,7 @@ def _overlaps(text: str, span: str, start: int, end: int) -> bool:
 
 
 def _is_request(turn: Turn, question: str, tasks: list[Intent]) -> bool:
-    if _REQUEST.match(question):
+    if _REQUEST.match(question) or _HOW_TO.match(question):
         return True
     if _WH.match(question):
         # "where is my order?" is the status request; "what's its tracking number?" asks one fact
