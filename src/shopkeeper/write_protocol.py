@@ -186,16 +186,7 @@ class Writer:
         """The audit entry of a remote write's outcome; a final outcome also closes its request key."""
         with self.db.transaction() as s:
             self.db.lock_writers(s)
-            audit.append(
-                s,
-                actor=ctx.actor,
-                action=action,
-                arguments=args,
-                outcome=outcome,
-                result=payload,
-                conversation_id=ctx.conversation_id,
-                request_key=ctx.request_key,
-            )
+            _audit(s, action, args, ctx, outcome, payload)
             if ctx.request_key and outcome != "unavailable":
                 row = s.get(IdempotencyRow, ctx.request_key)
                 if row is not None:
@@ -210,16 +201,9 @@ def _refusal(exc: ActionError) -> dict[str, Any]:
     return {"code": exc.code, "message": exc.message, "detail": exc.detail}
 
 
-def _record(
-    s: Session,
-    action: str,
-    args: dict[str, Any],
-    args_hash: str,
-    ctx: Context,
-    outcome: str,
-    payload: dict[str, Any],
+def _audit(
+    s: Session, action: str, args: dict[str, Any], ctx: Context, outcome: str, payload: dict[str, Any]
 ) -> None:
-    """The audit entry and, with a request key, the idempotency record of one outcome."""
     audit.append(
         s,
         actor=ctx.actor,
@@ -230,6 +214,19 @@ def _record(
         conversation_id=ctx.conversation_id,
         request_key=ctx.request_key,
     )
+
+
+def _record(
+    s: Session,
+    action: str,
+    args: dict[str, Any],
+    args_hash: str,
+    ctx: Context,
+    outcome: str,
+    payload: dict[str, Any],
+) -> None:
+    """The audit entry and, with a request key, the idempotency record of one outcome."""
+    _audit(s, action, args, ctx, outcome, payload)
     if ctx.request_key:
         s.add(
             IdempotencyRow(

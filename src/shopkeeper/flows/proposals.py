@@ -250,28 +250,12 @@ def execute(turn: Turn, proposal: Proposal) -> bool:
         method(**proposal.arguments, ctx=ctx)
     except BackendUnavailable as exc:  # nothing was changed: the proposal stays, a later yes retries it
         turn.state.proposal = proposal
-        turn.events.append(
-            ActionEvent(
-                action=proposal.action,
-                ok=False,
-                arguments=proposal.arguments,
-                message=exc.message,
-                code=exc.code,
-            )
-        )
+        _failed(turn, proposal, exc)
         turn.say(exc.message)
         turn.say("When you'd like me to try again, just say yes.")
         return False
     except ActionError as exc:
-        turn.events.append(
-            ActionEvent(
-                action=proposal.action,
-                ok=False,
-                arguments=proposal.arguments,
-                message=exc.message,
-                code=exc.code,
-            )
-        )
+        _failed(turn, proposal, exc)
         turn.say(f"I couldn't do that: {exc.message}")
         return False
     done = {
@@ -290,3 +274,12 @@ def execute(turn: Turn, proposal: Proposal) -> bool:
     turn.state.done.append(proposal.summary)
     turn.refresh()
     return True
+
+
+def _failed(turn: Turn, proposal: Proposal, exc: ActionError | BackendUnavailable) -> None:
+    """The event of a confirmed write that did not happen."""
+    turn.events.append(
+        ActionEvent(
+            action=proposal.action, ok=False, arguments=proposal.arguments, message=exc.message, code=exc.code
+        )
+    )
