@@ -72,6 +72,18 @@ def _named_items(text: str, order: Order) -> list[str]:
     return [ids[0] for _, ids in found]
 
 
+def _order_variants(turn: Turn, order: Order) -> tuple[Candidate, ...]:
+    """Every variant of the products in `order`, as candidates."""
+    out: list[Candidate] = []
+    for product_id in dict.fromkeys(line.product_id for line in order.lines):
+        product = turn.product(product_id)
+        out += [
+            Candidate(item_id=v.item_id, name=product.name, options=v.options, product_id=product.id)
+            for v in product.variants
+        ]
+    return tuple(out)
+
+
 def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, narrow: bool = True) -> bool:
     """Set the items of `order` the message points at; True if it named any.
 
@@ -80,7 +92,9 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, n
     the vacuum should become, does not drop the speaker chosen with it).
     """
     ctx = UnderstandingContext(
-        items=line_candidates(order), product_names=tuple(line.name for line in order.lines)
+        items=line_candidates(order),
+        product_names=tuple(line.name for line in order.lines),
+        variants=_order_variants(turn, order),  # "ventilation low" is an option, not a missing item
     )
     ids = _named_items(turn.text, order)
     resolved = understand(turn.text, ctx).items
@@ -131,7 +145,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         product = turn.product(line.product_id)
         asked_about = index == first_open or (replace and len(task.item_ids) == 1)
         this = next(c for c in chosen if c.item_id == item_id)
-        text = segment(turn.text, this, chosen, asked_about=asked_about)
+        text = segment(turn.text, this, chosen, asked_about=asked_about, others=line_candidates(order))
         if not text:
             continue
         if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:

@@ -75,7 +75,9 @@ class Turn:
     # ---- the reply ---------------------------------------------------------------------
 
     def say(self, text: str) -> None:
-        if text:
+        """Add `text` to the reply, once: a sentence already said in this reply is not said again
+        (two readings of one message may both notice the same thing)."""
+        if text and text.strip() not in (p.strip() for p in self.parts):
             self.parts.append(text)
 
     def ask(self, text: str, slot: str, options: list[str] | None = None) -> None:

@@ -94,6 +94,18 @@ _GENERIC = {
     "swap",
 }
 
+# Words that name no product: greetings, acknowledgements, hedges, payment words, request verbs.
+_FILLER = frozenset(
+    re.split(
+        r"\s+",
+        """hi hello hey hiya yo there sorry maybe nah yeah yes yep yup nope okay sure hmm umm uhh well
+    actually wait please thank thanks cheer great fine cool good just also anyway like want need
+    use using pay paid put charge charged make get keep send settle bill diff difference balance
+    visa mastercard amex discover paypal gift credit debit ending last four bank account
+    refund exchange return swap change switch replace modify cancel update instead rather""",
+    )
+)
+
 
 def _names(c: Candidate) -> list[str]:
     return norm_tokens(c.name)
@@ -141,12 +153,28 @@ def _phrase(piece: str, first: bool) -> str:
     return " ".join(w for w in words if w.lower() not in _GENERIC and w.lower() not in _DETERMINERS)
 
 
-def unmatched_mentions(text: str, candidates: Sequence[Candidate]) -> list[str]:
+def _option_words(candidates: Sequence[Candidate]) -> set[str]:
+    return {w for c in candidates for k, v in c.options.items() for w in norm_tokens(f"{k} {v}")}
+
+
+def _looks_like_product(words: Sequence[str], option_words: set[str]) -> bool:
+    """Whether a listed phrase may name a product: some word of it is neither conversation filler
+    ("sorry", "nah", "hi there"), a payment word ("use mastercard", "diff") nor a word of an option name
+    or value of the products' variants ("ventilation low", "strap material mteal", "capsule")."""
+    return any(w not in _FILLER and not any(words_match(w, o) for o in option_words) for w in words)
+
+
+def unmatched_mentions(
+    text: str, candidates: Sequence[Candidate], variants: Sequence[Candidate] = ()
+) -> list[str]:
     """Things listed together with an item the text names ("the lamp and the toaster", "my hose, the
-    bag and the kite") that are none of `candidates`, as written ("toaster", "kite")."""
+    bag and the kite") that are none of `candidates`, as written ("toaster", "kite"). A phrase made
+    only of option names and values of `candidates` and `variants` (other variants of their products),
+    of filler or of payment words names no product, so it is never reported; each phrase once."""
     pieces = _JOINERS.split(text)
     if len(pieces) < 2:
         return []
+    option_words = _option_words([*candidates, *variants])
     listed = []
     for k, piece in enumerate(pieces):
         phrase = _phrase(piece, k == 0)
@@ -154,4 +182,8 @@ def unmatched_mentions(text: str, candidates: Sequence[Candidate]) -> list[str]:
         listed.append((phrase.lower(), norm, bool(norm) and _mentions_candidate(norm, candidates)))
     if not any(found for _, _, found in listed):
         return []
-    return [phrase for phrase, norm, found in listed if norm and not found]
+    out: list[str] = []
+    for phrase, norm, found in listed:
+        if norm and not found and _looks_like_product(norm, option_words) and phrase not in out:
+            out.append(phrase)
+    return out

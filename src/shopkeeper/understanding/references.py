@@ -52,10 +52,17 @@ _PRONOUN = re.compile(
 
 
 def _value_positions(
-    tokens: list[str], key: str, value: str, raw: str = "", values: frozenset[str] = frozenset()
+    tokens: list[str],
+    key: str,
+    value: str,
+    raw: str = "",
+    values: frozenset[str] = frozenset(),
+    loose: bool = False,
 ) -> list[int]:
     """Where an option value is mentioned; values that look like ordinary words or numbers ("L", "10")
-    need their option name near ("size L") or, for capital sizes, to be written as such ("in L")."""
+    need their option name near ("size L") or, for capital sizes, to be written as such ("in L").
+    `loose` (words known to describe one item's new variant: "the puzzle should be 2000, animals")
+    also takes such a value written as a word of its own ("2000", "s"; not the "m" of "I'm")."""
     vt = norm_tokens(value)
     if not vt:
         return []
@@ -71,6 +78,9 @@ def _value_positions(
         written = re.search(rf"(?<![\w']){re.escape(value)}(?![\w'])", raw)
         if not near and value.isupper() and value.isalpha() and written:
             near = hits
+        if not near and loose and vt[0] not in _NEEDS_KEY:
+            alone = rf"(?<![\w'’.#-]){re.escape(value)}(?![\w'’-])"
+            near = hits if re.search(alone, raw, re.I) else []
         hits = near
     return sorted({*hits, *aliases})
 
@@ -86,14 +96,21 @@ def _yes_no_positions(tokens: list[str], key: str, value: str) -> list[int]:
     return out
 
 
-def option_mentions(text: str, candidates: Sequence[Candidate]) -> dict[str, dict[str, int]]:
-    """{option name: {value: first position}} for values of these candidates that the text mentions."""
+def option_mentions(
+    text: str, candidates: Sequence[Candidate], *, loose: bool = False
+) -> dict[str, dict[str, int]]:
+    """{option name: {value: first position}} for values of these candidates that the text mentions.
+    With `loose`, a short value or number said alone counts when it is a value of one option only."""
     tokens = norm_tokens(text)
     found: dict[str, dict[str, int]] = {}
     vocab = {(k, v) for c in candidates for k, v in c.options.items()}
     values = frozenset(v.lower() for _, v in vocab)
+    keys_of: dict[str, set[str]] = {}
+    for k, v in vocab:
+        keys_of.setdefault(v.lower(), set()).add(k)
     for key, value in sorted(vocab):
-        hits = _value_positions(tokens, key, value, text, values)
+        alone = loose and len(keys_of[value.lower()]) == 1
+        hits = _value_positions(tokens, key, value, text, values, alone)
         if not hits and value.lower() in {"yes", "no"}:
             hits = _yes_no_positions(tokens, key, value)
         if not hits and value.lower() in {"none", "without"}:  # "no backlight", "without a backlight"
@@ -234,13 +251,16 @@ def _plural_named(text: str, pool: list[int], candidates: Sequence[Candidate]) -
     return False
 
 
-def resolve_items(text: str, candidates: Sequence[Candidate]) -> ItemResolution:
+def resolve_items(
+    text: str, candidates: Sequence[Candidate], variants: Sequence[Candidate] = ()
+) -> ItemResolution:
     """Which of `candidates` (order lines, variants) the message points at, in candidate order.
 
     Handles names ("the keyboard and the lamp"), options ("the blue one in size L"), quantities ("both",
     "all of them"), exclusions ("everything except the lamp"), ordinals ("the second one") and "it"
     when there is only one candidate. `ambiguous` is set when several different items fit and the
-    message did not say it meant them all.
+    message did not say it meant them all. `variants` (other variants of the candidates' products)
+    only tell option values from things that are not in the order (`unmatched`).
     """
     if not candidates:
         return ItemResolution(reason="no candidates")
@@ -260,7 +280,7 @@ def resolve_items(text: str, candidates: Sequence[Candidate]) -> ItemResolution:
         excluded_ids=tuple(candidates[i].item_id for i in excluded),
         ambiguous=ambiguous,
         reason=how or "nothing mentioned",
-        unmatched=tuple(unmatched_mentions(include, candidates)),
+        unmatched=tuple(unmatched_mentions(include, candidates, variants)),
     )
 
 

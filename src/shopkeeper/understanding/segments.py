@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from shopkeeper.understanding.models import Candidate
 from shopkeeper.understanding.references import option_mentions
+from shopkeeper.understanding.text import find_phrase, norm_tokens
 
 __all__ = ["segment", "wanted_parts"]
 
@@ -22,6 +23,8 @@ _CHANGE_MARKER = re.compile(
     r"\b(?:changed? (?:it |them )?(?:to|into)|switched to|swapped for|to|into|as)\b", re.I
 )
 # Where one item's request ends and the next one's begins: "..., and the ...", "; ", ", my ...".
+_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_FOR_THE = re.compile(r"\b(?:for|on|of)\s+(?:the\s+|my\s+|your\s+)?$", re.I)
 _CLAUSE = re.compile(r",?\s+and\s+(?=(?:the|my)\b)|;\s*|,\s+(?=(?:the|my)\b)", re.I)
 
 
@@ -42,11 +45,50 @@ def _describes(clause: str, line: Candidate, siblings: Sequence[Candidate]) -> i
     return len(said & _own_values(line, siblings)) - len(said & theirs)
 
 
-def segment(text: str, line: Candidate, chosen: Sequence[Candidate], asked_about: bool) -> str:
+def _mentions(text: str, name: str) -> list[tuple[int, int]]:
+    """Character spans where `name` is written, typo-tolerantly ("writwatch", "the Jisaw Puzzle"); the
+    last word alone ("the helmet" for the Cycling Helmet) when the full name is not there."""
+    words = [(m.start(), m.end(), norm_tokens(m.group(0))) for m in _WORD.finditer(text)]
+    tokens = [t for _, _, ts in words for t in ts]
+    spans = [(start, end) for start, end, ts in words for _ in ts]
+    name_tokens = norm_tokens(name)
+    for phrase in (name_tokens, name_tokens[-1:]):
+        hits = find_phrase(tokens, phrase)
+        if hits:
+            return [(spans[i][0], spans[min(i + len(phrase), len(spans)) - 1][1]) for i in hits]
+    return []
+
+
+def _pieces(text: str, spots: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """(name, words about it) for each mention, in reading order. A mention right after "for the"
+    ("color red and low for the Cycling Helmet and metal for the Wristwatch") takes the words before
+    it, back to the previous mention; any other takes the words after it, up to the next mention."""
+    out: list[tuple[str, str]] = []
+    cursor = 0
+    for i, (start, end, name) in enumerate(spots):
+        following = spots[i + 1][0] if i + 1 < len(spots) else len(text)
+        next_is_prefix = i + 1 < len(spots) and bool(_FOR_THE.search(text[: spots[i + 1][0]]))
+        if _FOR_THE.search(text[:start]):
+            out.append((name, text[cursor:end] + ("" if next_is_prefix else text[end:following])))
+            cursor = end
+        else:
+            out.append((name, text[start:following]))
+            cursor = following if not next_is_prefix else end
+    return out
+
+
+def segment(
+    text: str,
+    line: Candidate,
+    chosen: Sequence[Candidate],
+    asked_about: bool,
+    others: Sequence[Candidate] = (),
+) -> str:
     """The part of the message about `line`, one of the `chosen` lines: "" when it is not mentioned.
 
     A message that names none of the chosen products is about the one just asked about (`asked_about`),
-    and about no other.
+    and about no other, unless it names another line of the order (`others`): "the Desk Lamp should
+    be silver", asked about the kettle, is not about the kettle.
     """
     siblings = [c for c in chosen if c.name == line.name and c.item_id != line.item_id]
     if siblings:
@@ -55,15 +97,14 @@ def segment(text: str, line: Candidate, chosen: Sequence[Candidate], asked_about
             scored = sorted(((_describes(c, line, siblings), i) for i, c in enumerate(clauses)), reverse=True)
             if scored[0][0] > 0 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
                 return clauses[scored[0][1]]
-    low = text.lower()
-    spots = sorted((low.find(n.lower()), n) for n in {c.name for c in chosen} if n.lower() in low)
+    names = {c.name for c in chosen}
+    spots = sorted((start, end, n) for n in names for start, end in _mentions(text, n))
     if not spots:
+        unchosen = {c.name for c in others} - names
+        if any(_mentions(text, n) for n in unchosen):
+            return ""
         return text if asked_about else ""
-    for i, (pos, n) in enumerate(spots):
-        if n == line.name:
-            end = spots[i + 1][0] if i + 1 < len(spots) else len(text)
-            return text[pos:end]
-    return ""
+    return " ".join(piece for n, piece in _pieces(text, spots) if n == line.name)
 
 
 def wanted_parts(text: str, name: str) -> list[str]:

@@ -55,13 +55,16 @@ def norm_tokens(text: str) -> list[str]:
 
 def words_match(a: str, b: str) -> bool:
     """Same word, allowing one typo from 5 letters, two from 9, and from 4 letters only two neighbours
-    swapped (never for numbers). A typo is one
+    swapped (never for numbers), the first letter kept (or swapped with the second, or the only
+    one dropped). A typo is one
     edit of optimal string alignment (rapidfuzz's OSA): a letter added, dropped, changed, or two
     neighbours swapped."""
     if a == b:
         return True
     if not (a.isalpha() and b.isalpha()) or min(len(a), len(b)) < 4:
         return False
+    if a[0] != b[0] and a[:2] != b[1::-1] and a[1:] != b and b[1:] != a:
+        return False  # "settle" is not a typo of "kettle"; "lmap" is one of "lamp", "shirt" of "tshirt"
     if min(len(a), len(b)) == 4:  # "lmap" is "lamp", but "hose" is not "home": a swap only
         return sorted(a) == sorted(b) and OSA.distance(a, b, score_cutoff=1) == 1
     allowed = 2 if min(len(a), len(b)) >= 9 else 1

@@ -100,7 +100,7 @@ def understand(
         text=text,
         intents=tuple(_intents(text, classifier or get_classifier(), fallback, entities)),
         entities=entities,
-        items=resolve_items(text, context.items) if context.items else None,
+        items=resolve_items(text, context.items, context.variants) if context.items else None,
         order=resolve_order(text, context.orders) if context.orders else None,
         variant=(
             resolve_variant(text, context.original_item, context.variants)

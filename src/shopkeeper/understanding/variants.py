@@ -50,7 +50,8 @@ def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) ->
     segments = [text[m.end() :] for m in _TARGET.finditer(text)] + [text]
     mentioned: dict[str, dict[str, int]] = {}
     for segment in segments:
-        mentioned = option_mentions(segment, [original, *variants])
+        # The words are about this item's new variant: "2000" or "S" said alone is a value.
+        mentioned = option_mentions(segment, [original, *variants], loose=True)
         if mentioned:
             break
     if not mentioned:
