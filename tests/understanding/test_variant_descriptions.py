@@ -113,6 +113,15 @@ def test_typos_in_values_are_tolerated() -> None:
         }, text
 
 
+def test_a_number_with_a_misspelt_unit() -> None:
+    speakers = _variants(
+        "Bluetooth Speaker", "sp", {"color": ["blue", "red"], "battery life": ["10 hours", "20 hours"]}
+    )
+    original = _one(speakers, color="blue", battery_life="10 hours")
+    found = resolve_variant("color red and 20 hors for the Bluetooth Speaker", original, speakers)
+    assert found.options == {"color": "red", "battery life": "20 hours"}
+
+
 def test_a_short_value_said_alone_counts_only_as_a_word_of_its_own() -> None:
     original = _one(HELMETS, size="M", color="black", ventilation="medium")
     assert resolve_variant("the cycling helmet should be s, red, low", original, HELMETS).options == {

@@ -71,6 +71,8 @@ def _value_positions(
     ]  # "medium" may be a value itself
     aliases = {p for alias in names for p in find_phrase(tokens, norm_tokens(alias))}
     hits = find_phrase(tokens, vt)
+    if not hits and len(vt) == 2 and vt[0].isdigit() and len(vt[1]) > 2:  # "20 hors" for "20 hours"
+        hits = [i for i in range(len(tokens) - 1) if tokens[i] == vt[0] and tokens[i + 1][:2] == vt[1][:2]]
     needs_key = len(vt) == 1 and (vt[0].isdigit() or len(vt[0]) <= 2 or vt[0] in _NEEDS_KEY)
     if hits and needs_key:
         key_words = {w for w in norm_tokens(key) if len(w) > 2}
