@@ -199,6 +199,8 @@ def test_a_message_about_another_line_is_not_about_the_one_asked() -> None:
         "hi there, the cycling helmet in red, and the wristwatch",
         "sorry, maybe I wasn't clear: the helmet and the wristwatch",
         "the helmet -> red, use mastercard 4805 for the diff",
+        "hiya, its ana.lee12@example.com wanna exchange the helmet and the wristwatch",
+        "my name is Ana Lee, zip 80218. the helmet and the wristwatch",
     ],
 )
 def test_option_values_filler_and_payment_words_are_not_missing_items(text: str) -> None:

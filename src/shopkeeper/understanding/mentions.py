@@ -47,6 +47,8 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
     "sweater": ("pullover",),
     "hoodie": ("pullover",),
 }
+_EMAIL = re.compile(r"\S+@\S+")
+_IDENTITY = re.compile(r"\b(?:name|zip|postal|email)\b", re.I)
 _DETERMINERS = {"the", "my", "a", "an", "both", "also", "this", "that", "those", "these", "our", "one"}
 _JOINERS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b|\bas well as\b)\s*", re.I)
 _STOP = re.compile(
@@ -94,7 +96,8 @@ _GENERIC = {
     "swap",
 }
 
-# Words that name no product: greetings, acknowledgements, hedges, payment words, request verbs.
+# Words that name no product: greetings, acknowledgements, hedges, payment words, request verbs,
+# identity details.
 _FILLER = frozenset(
     re.split(
         r"\s+",
@@ -102,7 +105,8 @@ _FILLER = frozenset(
     actually wait please thank thanks cheer great fine cool good just also anyway like want need
     use using pay paid put charge charged make get keep send settle bill diff difference balance
     visa mastercard amex discover paypal gift credit debit ending last four bank account
-    refund exchange return swap change switch replace modify cancel update instead rather""",
+    refund exchange return swap change switch replace modify cancel update instead rather
+    name its email zip code postal number wanna gonna gotta lemme pls plz""",
     )
 )
 
@@ -171,12 +175,14 @@ def unmatched_mentions(
     bag and the kite") that are none of `candidates`, as written ("toaster", "kite"). A phrase made
     only of option names and values of `candidates` and `variants` (other variants of their products),
     of filler or of payment words names no product, so it is never reported; each phrase once."""
-    pieces = _JOINERS.split(text)
+    pieces = _JOINERS.split(_EMAIL.sub(" ", text))
     if len(pieces) < 2:
         return []
     option_words = _option_words([*candidates, *variants])
     listed = []
     for k, piece in enumerate(pieces):
+        if _IDENTITY.search(piece):  # "my name is Ana Lee, zip 80218": a name is no product
+            continue
         phrase = _phrase(piece, k == 0)
         norm = [w for w in norm_tokens(phrase) if len(w) > 2]
         listed.append((phrase.lower(), norm, bool(norm) and _mentions_candidate(norm, candidates)))
