@@ -150,6 +150,23 @@ def test_payment_references() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("diff on pp", [("paypal", None)]),
+        ("use pp for the diff", [("paypal", None)]),
+        ("pp", [("paypal", None)]),
+        ("diff on gc", [("gift_card", None)]),
+        ("diff on my cc ending 9182", [("credit_card", "9182")]),
+        ("the cc ending in 1234", [("credit_card", "1234")]),
+        ("put it on my cc", [("credit_card", None)]),
+    ],
+)
+def test_payment_abbreviations(text: str, expected: list[tuple[str, str | None]]) -> None:
+    """'pp' is PayPal, 'gc' a gift card, 'cc' a credit card; 'my cc ending 9182' is one card."""
+    assert [(p.source, p.last_four) for p in extract_payment_methods(text)] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("I ordered it by mistake", "ordered by mistake"),

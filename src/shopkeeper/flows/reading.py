@@ -6,14 +6,18 @@ question not mistaken for a new request, "use my card for the price difference" 
 change rather than a payment change (and starting at the sentence that says what changes), and an
 item change recognised from an order, one of its items and a wanted option even when the classifier
 missed it: in the whole message, in one sentence of a long one, or in a clause it read as a payment
-change that names no payment method. Each request gets its part of the message. It proposes intents;
-it decides nothing else.
+change that names no payment method (`item_changes.py`: typo-tolerant names, "-> 1.5l", "diff on gc").
+A sentence that starts with the request ("Return #W1 via my card: Camera; Backpack.") is that request
+however its clauses read, who pays a price difference is never a policy question, and a change of
+mind drops what came before it. Each request gets its part of the message. It proposes intents; it
+decides nothing else.
 """
 
 from __future__ import annotations
 
 import re
 
+from shopkeeper.flows.item_changes import CHANGE_WORDS, PRICE_DIFFERENCE, item_change_for
 from shopkeeper.flows.state import TaskKind
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding import Intent, IntentScore
@@ -35,8 +39,6 @@ TASKS: dict[Intent, TaskKind] = {
 }
 HANDOFF = (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT)
 ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
-_CHANGE_WORDS = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace|as)\b", re.I)
-_PRICE_DIFFERENCE = re.compile(r"\bprice difference\b|\bdifference in price\b", re.I)
 _ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
 _RETURNS = (Intent.RETURN_ITEMS, Intent.REQUEST_REFUND)
 _PRICE_CLAUSE_INTENTS = (Intent.MODIFY_PAYMENT, *_ITEM_CHANGES)
@@ -54,18 +56,9 @@ _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 def _item_change_for(turn: Turn, part: str | None = None) -> Intent | None:
     """An item change implied by naming an order of ours, one of its items and a wanted change (in
     `part` of the message, by default all of it)."""
-    text = turn.text if part is None else part
-    for oid in turn.u.entities.order_ids if part is None else extract_order_ids(part):
-        order = turn.order(oid)
-        if order is None:
-            continue
-        named = any(line.name.lower() in text.lower() for line in order.lines)
-        if named and (_CHANGE_WORDS.search(text) or _PRICE_DIFFERENCE.search(text)):
-            if order.status == "pending":
-                return Intent.MODIFY_ITEMS
-            if order.status == "delivered":
-                return Intent.EXCHANGE_ITEMS
-    return None
+    if part is None:
+        return item_change_for(turn, turn.text, turn.u.entities.order_ids)
+    return item_change_for(turn, part, extract_order_ids(part))
 
 
 def _own_start(text: str, start: int, earlier: int) -> int:
@@ -115,7 +108,7 @@ def _missed_changes(turn: Turn, starts: list[int], intents: list[Intent]) -> lis
             intent = _item_change_for(turn, sentence)
         else:  # before verification: the order's items are unknown, its status decides later
             products = [p.lower() for p in turn.u.entities.products]
-            change = _CHANGE_WORDS.search(sentence) and any(p in sentence.lower() for p in products)
+            change = CHANGE_WORDS.search(sentence) and any(p in sentence.lower() for p in products)
             intent = Intent.MODIFY_ITEMS if change else None
         if intent is not None:
             found.append((begin, intent, sentence))
@@ -129,9 +122,22 @@ _CHANGE_OF_MIND = re.compile(
 )
 
 
-def _after_change_of_mind(text: str, pairs: list[tuple[Intent, str]]) -> list[tuple[Intent, str]]:
+def _requests_in(turn: Turn, words: str) -> list[tuple[Intent, str]]:
+    """The requests `words` (a part of the message) make when read on their own."""
+    u = turn.reread(words, turn.state)
+    need = 0.15 if u.entities.order_ids or u.entities.products else 0.45
+    found = [(s.intent, words) for s in u.intents if s.intent in TASKS and s.confidence >= need]
+    if not found and (change := item_change_for(turn, words, u.entities.order_ids)) is not None:
+        found = [(change, words)]
+    return found[:1]
+
+
+def _after_change_of_mind(turn: Turn, pairs: list[tuple[Intent, str]]) -> list[tuple[Intent, str]]:
     """ "I need a new address on an order. Wait, no, sorry. I'd like to cancel #W1": the requests
-    before the change of mind are dropped when another request follows it."""
+    before the change of mind are dropped when another request follows it. When none was read after
+    it (one long clause: "gotta change the shipping addy actually no names olivia ito, zip 80218
+    cancel #w1 pls"), the words after it are read on their own; identity details there don't matter."""
+    text = turn.text
     marks = list(_CHANGE_OF_MIND.finditer(text))
     if not marks:
         return pairs
@@ -140,11 +146,77 @@ def _after_change_of_mind(text: str, pairs: list[tuple[Intent, str]]) -> list[tu
     boundary = (stop.start() if stop else len(text)) + 1  # the end of the sentence that changes its mind
     spans = [(text.find(p), text.find(p) + len(p)) if p != text else (-1, -1) for _, p in pairs]
     before = [0 <= a < last.start() and b <= boundary for a, b in spans]
-    if not any(
+    if any(
         i in TASKS and b >= 0 and not gone for (i, _), (_, b), gone in zip(pairs, spans, before, strict=True)
     ):
+        return [(i, p) for (i, p), gone in zip(pairs, before, strict=True) if not (i in TASKS and gone)]
+    if not any(i in TASKS for i, _ in pairs):
         return pairs
-    return [(i, p) for (i, p), gone in zip(pairs, before, strict=True) if not (i in TASKS and gone)]
+    after = _requests_in(turn, text[last.end() :].strip(" ,.!?"))
+    if not after:
+        return pairs
+    # the requests read before the change of mind, or in the whole message, give way to it
+    return [
+        (i, p)
+        for (i, p), gone, (a, _) in zip(pairs, before, spans, strict=True)
+        if not (i in TASKS and (gone or a < 0))
+    ] + after
+
+
+_COMMAND = re.compile(
+    r"(?:(?:hi|hello|hey|yo|so|ok|okay|also|and|then|please|pls|plz)\b[,!]?\s+)*"
+    r"(?:for\s+(?:order\s+)?#?\s*w?-?\d{7}\s*,?\s*)?(?:please\s+|pls\s+)?"
+    r"(?P<verb>return|send back|exchange|cancel)\b",
+    re.I,
+)
+_COMMANDED = {"return": Intent.RETURN_ITEMS, "send back": Intent.RETURN_ITEMS, "cancel": Intent.CANCEL_ORDER}
+
+
+def _commands(turn: Turn) -> list[tuple[int, int, Intent]]:
+    """Sentences that start with the request itself and name an order: "Return #W1 via my card: Action
+    Camera; Backpack." (start, end, intent). The verb says what the whole sentence asks, however the
+    classifier read its clauses (a list split at ";" reads as answers or a payment change)."""
+    text, found = turn.text, []
+    begins = [0, *(m.end() for m in re.finditer(r"(?<=[.!?])\s+", text))]
+    for b, e in zip(begins, [*begins[1:], len(text)], strict=True):
+        m = _COMMAND.match(text, b)
+        ids = extract_order_ids(text[b:e])
+        if m is None or not ids:
+            continue
+        verb = m.group("verb").lower()
+        if verb == "exchange":
+            intent = next(
+                (
+                    Intent.MODIFY_ITEMS if o.status == "pending" else Intent.EXCHANGE_ITEMS
+                    for o in map(turn.order, ids)
+                    if o is not None
+                ),
+                Intent.EXCHANGE_ITEMS,
+            )
+        else:
+            intent = _COMMANDED[verb]
+        found.append((b, e, intent))
+    return found
+
+
+def _as_commanded(turn: Turn, kept: list[IntentScore]) -> list[IntentScore]:
+    """The intents read in a commanding sentence are that sentence's request (added when none was read)."""
+    out = list(kept)
+    for b, e, intent in _commands(turn):
+        sentence = turn.text[b:e].strip()
+        # the whole message's reading is about this sentence when no other one names an order
+        whole = set(turn.u.entities.order_ids) <= set(extract_order_ids(sentence))
+        inside = [
+            k
+            for k, s in enumerate(out)
+            if s.intent in TASKS and (b <= turn.text.find(s.span) < e if s.span != turn.text else whole)
+        ]
+        if not inside:
+            out.append(IntentScore(intent=intent, confidence=0.0, span=sentence, source="rule"))
+            continue
+        for k in inside:
+            out[k] = IntentScore(intent=intent, confidence=out[k].confidence, span=sentence, source="rule")
+    return out
 
 
 def _parts(text: str, starts: list[int]) -> list[str]:
@@ -176,8 +248,11 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
         need = 0.6 if s.intent in HANDOFF else 0.45
         if s.intent in TASKS:
             need = 0.15 if specific else (0.2 if s is top else need)
+        if s.intent in policy_intents and PRICE_DIFFERENCE.search(s.span or "") and "?" not in s.span:
+            continue  # "any difference can go on PayPal" says who pays for a change; it asks nothing
         if s.confidence >= need:
             kept.append(s)
+    kept = _as_commanded(turn, kept)
     # Requests in the order the customer wrote them; the rest by confidence.
     position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
     ordered = sorted(kept, key=lambda s: (position[id(s)], -s.confidence))
@@ -187,7 +262,7 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     # Recognised as the item change itself, it still starts at those sentences, which say what changes.
     intents: list[Intent] = []
     for k, s in enumerate(ordered):
-        if s.intent in _PRICE_CLAUSE_INTENTS and _PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
+        if s.intent in _PRICE_CLAUSE_INTENTS and PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
             earlier = max((st for st in starts[:k] if 0 <= st < starts[k]), default=None)
             # The first request recognised: the sentences before it belong to no other one.
             own = 0 if earlier is None else _own_start(turn.text, starts[k], earlier)
@@ -231,7 +306,7 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     # A change request's "use my card for the price difference" clause stays with the change.
     # So does "refund it to my gift card" after a return, when it names no order of its own.
     for k in range(len(intents) - 1, 0, -1):
-        detail = (intents[k] == intents[k - 1] and _PRICE_DIFFERENCE.search(ordered[k].span or "")) or (
+        detail = (intents[k] == intents[k - 1] and PRICE_DIFFERENCE.search(ordered[k].span or "")) or (
             intents[k] == Intent.REQUEST_REFUND
             and intents[k - 1] == Intent.RETURN_ITEMS
             and not extract_order_ids(ordered[k].span or "")
@@ -265,7 +340,7 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
             )
             or (i in policy_intents and "?" in turn.text)
         ]
-    pairs = _after_change_of_mind(turn.text, pairs)
+    pairs = _after_change_of_mind(turn, pairs)
     seen: list[tuple[Intent, str]] = []
     for i, p in pairs:
         if i in ANSWERS:

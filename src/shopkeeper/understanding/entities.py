@@ -169,7 +169,7 @@ _BRANDS = {
 }
 _CARD = re.compile(
     r"\b(?P<brand>visa|master\s?card|amex|american express|discover|maestro|diners)?\s*"
-    r"(?:(?:credit|debit)\s+)?(?P<card>card)?\s*(?:that\s+)?(?:ending|ends|ended|last (?:four|4|digits))\s*"
+    r"(?:(?:credit|debit)\s+)?(?P<card>card|cc)?\s*(?:that\s+)?(?:ending|ends|ended|last (?:four|4|digits))\s*"
     r"(?:in|with|on|:)?\s*(?:digits\s*)?(?P<last>\d{4})\b",
     re.I,
 )
@@ -182,7 +182,7 @@ _BRAND_ONLY = re.compile(r"\b(visa|master\s?card|amex|american express|discover)
 _CREDIT = re.compile(
     r"\b(credit card|debit card|my card|the card|other card|bank card|(?:my |the )?cc|credit ?card)\b", re.I
 )
-_PAYPAL = re.compile(r"\bpay\s?pal\b", re.I)
+_PAYPAL = re.compile(r"\bpay\s?pal\b|\bpp\b", re.I)  # "use pp for the diff"
 _GIFT = re.compile(r"\bgift\s?-?cards?\b|\bstore credit\b|\bgift certificate\b|\bgc\b", re.I)
 
 

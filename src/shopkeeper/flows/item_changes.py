@@ -1,0 +1,67 @@
+"""An item change recognised from what a message names, when the classifier did not read one.
+
+A message asks to change an item of an order when it names one of our orders, one of that order's
+items (typo-tolerantly: "gaimng mouse", "the Indoor Security Cameera") and either a change ("instead",
+"changed to", "->", "use my Visa for the price difference", "diff on gc") or an option value of that
+product that the item does not have yet ("the camera in 4K", "1080p for the Action Camera", "kettle
+-> 1.5l"). A pending order's items are modified, a delivered order's exchanged. Reads the order's
+lines and its products' variants through the turn; decides nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from shopkeeper.domain import Order
+from shopkeeper.flows.slots import line_candidates
+from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding import Candidate, Intent
+from shopkeeper.understanding.references import option_mentions, resolve_items
+
+__all__ = ["CHANGE_WORDS", "PRICE_DIFFERENCE", "item_change_for"]
+
+CHANGE_WORDS = re.compile(
+    r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace|as)\b|->|=>|→", re.I
+)
+# "use my Visa for the price difference", "any difference can go on PayPal", "diff on gc", "use pp for
+# the diff", "settle any difference with my card": who pays the difference of an item change.
+PRICE_DIFFERENCE = re.compile(
+    r"\bprice diff(?:erence)?\b|\bdifference in price\b|\b(?:any|the)\s+diff(?:erence)?\b"
+    r"|\bdiff(?:erence)?\s+(?:on|to|with|via|goes|can|should|go)\b",
+    re.I,
+)
+# Requests that name an item and an option value without changing the item.
+_NOT_A_CHANGE = re.compile(r"\b(return|refund|cancel|address|track|tracking|where is)\b", re.I)
+
+
+def _wants_other_value(turn: Turn, text: str, order: Order, item_ids: Iterable[str]) -> bool:
+    """Whether `text` names an option value of a named item's product that the item does not have."""
+    for line in order.lines:
+        if line.item_id not in item_ids:
+            continue
+        variants = tuple(
+            Candidate(item_id=v.item_id, name=line.name, options=v.options)
+            for v in turn.product(line.product_id).variants
+        )
+        for key, values in option_mentions(text, variants).items():
+            if any(value != line.options.get(key) for value in values):
+                return True
+    return False
+
+
+def item_change_for(turn: Turn, text: str, order_ids: Iterable[str]) -> Intent | None:
+    """The item change `text` asks for on one of `order_ids` (the verified customer's own), if any."""
+    for oid in order_ids:
+        order = turn.order(oid)
+        if order is None or order.status not in ("pending", "delivered"):
+            continue
+        named = resolve_items(text, line_candidates(order))
+        if not named.reason.startswith("name") or not named.item_ids:
+            continue
+        change = bool(CHANGE_WORDS.search(text) or PRICE_DIFFERENCE.search(text))
+        if not change and not _NOT_A_CHANGE.search(text):
+            change = _wants_other_value(turn, text, order, named.item_ids)
+        if change:
+            return Intent.MODIFY_ITEMS if order.status == "pending" else Intent.EXCHANGE_ITEMS
+    return None
