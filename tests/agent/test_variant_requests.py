@@ -104,3 +104,32 @@ def test_an_answer_naming_the_other_item_goes_to_that_item(
         c.transcript
     )
     assert final is not None
+
+
+def test_a_correction_to_one_items_variant_keeps_the_others(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order, a, b = _two_lines(store, customer_with)
+    new_a, new_b = _others(store, a)[0], _others(store, b)[0]
+    c = chat()
+    c.say(customer.email)
+    first = c.say(
+        f"From order {order.id} I'd like to exchange the {a.name} for {_spec(new_a)}, original payment please"
+    )
+    assert events_of(first, "proposal"), c.transcript
+    added = c.say(f"no, the {b.name} is missing; the {b.name} should be {_spec(new_b)}")
+    proposal = events_of(added, "proposal")
+    assert proposal, c.transcript
+    args = proposal[0].arguments  # type: ignore[attr-defined]
+    assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True)) == {
+        a.item_id: new_a.item_id,
+        b.item_id: new_b.item_id,
+    }, c.transcript
+    if len(_others(store, b)) > 1:
+        other_b = _others(store, b)[1]
+        fixed = c.say(f"no, the {b.name} should be {_spec(other_b)}")
+        args = events_of(fixed, "proposal")[0].arguments  # type: ignore[attr-defined]
+        assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True)) == {
+            a.item_id: new_a.item_id,
+            b.item_id: other_b.item_id,
+        }, c.transcript

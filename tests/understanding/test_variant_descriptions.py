@@ -211,3 +211,27 @@ def test_option_values_filler_and_payment_words_are_not_missing_items(text: str)
 def test_a_thing_not_in_the_order_is_still_named_once() -> None:
     text = "the helmet, the toaster and the toaster"
     assert resolve_items(text, [HELMET, WATCH], [*HELMETS, *WATCHES]).unmatched == ("toaster",)
+
+
+def test_words_between_an_item_and_a_for_the_item_are_cut_by_whose_values_they_are() -> None:
+    tablets = _variants(
+        "Tablet",
+        "tb",
+        {"screen size": ["7-inch", "10-inch"], "storage": ["32GB", "64GB"], "color": ["white", "black"]},
+    )
+    tablet = _one(tablets, screen_size="10-inch", storage="64GB", color="black")
+    watch = _one(WATCHES, strap_material="leather", dial_color="black")
+    text = "I want the Wristwatch in silicoone and white and 7-inch and storage 32GB for the Tablet."
+    by_name = {"Wristwatch": WATCHES, "Tablet": tablets}
+    chosen = [watch, tablet]
+    assert (
+        segment(text, watch, chosen, asked_about=False, variants=by_name)
+        == "Wristwatch in silicoone and white"
+    )
+    words = segment(text, tablet, chosen, asked_about=False, variants=by_name)
+    assert words == "7-inch and storage 32GB for the Tablet."
+    assert resolve_variant(words, tablet, tablets).options == {
+        "screen size": "7-inch",
+        "storage": "32GB",
+        "color": "black",
+    }

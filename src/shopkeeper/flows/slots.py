@@ -8,12 +8,14 @@ only if it points at the verified customer's own records. They never write to th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from shopkeeper.domain import Order, OrderLine, PaymentMethod, format_money
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
 from shopkeeper.understanding import Candidate, UnderstandingContext, understand
+from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
 
 __all__ = [
@@ -31,6 +33,8 @@ _METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
 _SAME = re.compile(
     r"\b(the )?same (one|item|variant|version|model|thing)\b|\bidentical\b|\bkeep (it|that one) as is\b", re.I
 )
+_MISSING = re.compile(r"\b(?:is|are) (?:missing|left out)\b|\byou (?:forgot|missed|left out)\b", re.I)
+_ONLY = re.compile(r"\b(?:only|just)\b", re.I)
 _ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
 
 
@@ -72,6 +76,20 @@ def _named_items(text: str, order: Order) -> list[str]:
     return [ids[0] for _, ids in found]
 
 
+def _lines(order: Order, ids: list[str]) -> list[OrderLine]:
+    return [line for line in order.lines if line.item_id in ids]
+
+
+def _new_variant_said(text: str, order: Order, ids: list[str], variants: Sequence[Candidate]) -> bool:
+    """Whether the text gives one of the named lines a value it does not have now, without "only"."""
+    if _ONLY.search(text):
+        return False
+    lines = _lines(order, ids)
+    own = [v for v in variants if any(line.product_id == v.product_id for line in lines)]
+    said = option_mentions(text, own, loose=True)
+    return any(line.options.get(k) not in (None, v) for line in lines for k, vs in said.items() for v in vs)
+
+
 def _order_variants(turn: Turn, order: Order) -> tuple[Candidate, ...]:
     """Every variant of the products in `order`, as candidates."""
     out: list[Candidate] = []
@@ -89,7 +107,9 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, n
 
     With `replace`, named items replace the chosen ones (choices for the same items are kept); without
     `narrow`, naming some of the chosen items keeps them all ("the vacuum as bagless", answering what
-    the vacuum should become, does not drop the speaker chosen with it).
+    the vacuum should become, does not drop the speaker chosen with it). A correction that says an
+    item "is missing" adds it; one that gives a chosen item a new variant ("the speaker should be
+    red") keeps the others, unless it says "only" or "just".
     """
     ctx = UnderstandingContext(
         items=line_candidates(order),
@@ -112,6 +132,14 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, n
         return bool(ids)
     if not narrow and set(ids) <= set(task.item_ids):
         return True
+    if replace and task.item_ids and _MISSING.search(turn.text):
+        # "the earbuds is missing": added to what is chosen, not instead of it
+        added = [i for i in ids if i not in task.item_ids]
+        task.item_ids += added
+        task.new_item_ids += [None] * len(added)
+        return True
+    if replace and set(ids) <= set(task.item_ids) and _new_variant_said(turn.text, order, ids, ctx.variants):
+        return True  # "the speaker should be red": a new variant for it; the other items stay
     task.item_ids = ids
     task.new_item_ids = [None] * len(ids)
     return True
@@ -137,6 +165,10 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
     now asks for: when it names the item, or when it is the only one.
     """
     chosen = [c for c in line_candidates(order) if c.item_id in task.item_ids]
+    by_name: dict[str, list[Candidate]] = {}
+    for v in _order_variants(turn, order):
+        if any(c.product_id == v.product_id for c in chosen):
+            by_name.setdefault(v.name, []).append(v)
     first_open = next((i for i, new in enumerate(task.new_item_ids) if new is None), None)
     for index, item_id in enumerate(task.item_ids):
         line = next((line for line in order.lines if line.item_id == item_id), None)
@@ -145,7 +177,9 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         product = turn.product(line.product_id)
         asked_about = index == first_open or (replace and len(task.item_ids) == 1)
         this = next(c for c in chosen if c.item_id == item_id)
-        text = segment(turn.text, this, chosen, asked_about=asked_about, others=line_candidates(order))
+        text = segment(
+            turn.text, this, chosen, asked_about=asked_about, others=line_candidates(order), variants=by_name
+        )
         if not text:
             continue
         if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:

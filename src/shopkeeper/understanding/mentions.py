@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz.distance import OSA
+
 from shopkeeper.understanding.models import Candidate
 from shopkeeper.understanding.text import norm_tokens, words_match
 
@@ -165,7 +167,14 @@ def _looks_like_product(words: Sequence[str], option_words: set[str]) -> bool:
     """Whether a listed phrase may name a product: some word of it is neither conversation filler
     ("sorry", "nah", "hi there"), a payment word ("use mastercard", "diff") nor a word of an option name
     or value of the products' variants ("ventilation low", "strap material mteal", "capsule")."""
-    return any(w not in _FILLER and not any(words_match(w, o) for o in option_words) for w in words)
+    return any(w not in _FILLER and not any(_option_word(w, o) for o in option_words) for w in words)
+
+
+def _option_word(word: str, option: str) -> bool:
+    """`word` is `option`, or a short misspelling of it ("hurs" for hours)."""
+    if words_match(word, option):
+        return True
+    return len(word) >= 3 and word[0] == option[0] and OSA.distance(word, option, score_cutoff=1) <= 1
 
 
 def unmatched_mentions(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz.distance import OSA
+
 from shopkeeper.understanding.entities import extract_order_ids, extract_quantity
 from shopkeeper.understanding.mentions import nickname_named, unmatched_mentions
 from shopkeeper.understanding.models import (
@@ -71,8 +73,8 @@ def _value_positions(
     ]  # "medium" may be a value itself
     aliases = {p for alias in names for p in find_phrase(tokens, norm_tokens(alias))}
     hits = find_phrase(tokens, vt)
-    if not hits and len(vt) == 2 and vt[0].isdigit() and len(vt[1]) > 2:  # "20 hors" for "20 hours"
-        hits = [i for i in range(len(tokens) - 1) if tokens[i] == vt[0] and tokens[i + 1][:2] == vt[1][:2]]
+    if not hits and len(vt) == 2 and vt[0].isdigit() and len(vt[1]) > 2:  # "20 hurs" for "20 hours"
+        hits = [i for i in range(len(tokens) - 1) if tokens[i] == vt[0] and _unit_like(tokens[i + 1], vt[1])]
     needs_key = len(vt) == 1 and (vt[0].isdigit() or len(vt[0]) <= 2 or vt[0] in _NEEDS_KEY)
     if hits and needs_key:
         key_words = {w for w in norm_tokens(key) if len(w) > 2}
@@ -85,6 +87,11 @@ def _value_positions(
             near = hits if re.search(alone, raw, re.I) else []
         hits = near
     return sorted({*hits, *aliases})
+
+
+def _unit_like(word: str, unit: str) -> bool:
+    """A misspelt or shortened unit right after its number: "hors", "hurs", "hrs" for hours."""
+    return word[:1] == unit[:1] and OSA.distance(word, unit) <= max(1, len(unit) // 2)
 
 
 def _yes_no_positions(tokens: list[str], key: str, value: str) -> list[int]:

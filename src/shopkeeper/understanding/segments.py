@@ -11,7 +11,7 @@ describe the new variant rather than the current one. Pure functions over text a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from shopkeeper.understanding.models import Candidate
 from shopkeeper.understanding.references import option_mentions
@@ -22,9 +22,10 @@ __all__ = ["segment", "wanted_parts"]
 _CHANGE_MARKER = re.compile(
     r"\b(?:changed? (?:it |them )?(?:to|into)|switched to|swapped for|to|into|as)\b", re.I
 )
-# Where one item's request ends and the next one's begins: "..., and the ...", "; ", ", my ...".
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 _FOR_THE = re.compile(r"\b(?:for|on|of)\s+(?:the\s+|my\s+|your\s+)?$", re.I)
+_JOIN = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*", re.I)
+# Where one item's request ends and the next one's begins: "..., and the ...", "; ", ", my ...".
 _CLAUSE = re.compile(r",?\s+and\s+(?=(?:the|my)\b)|;\s*|,\s+(?=(?:the|my)\b)", re.I)
 
 
@@ -59,10 +60,30 @@ def _mentions(text: str, name: str) -> list[tuple[int, int]]:
     return []
 
 
-def _pieces(text: str, spots: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+def _values_said(text: str, variants: Sequence[Candidate]) -> int:
+    return sum(len(values) for values in option_mentions(text, variants).values()) if variants else 0
+
+
+def _cut(region: str, before: Sequence[Candidate], after: Sequence[Candidate]) -> tuple[int, int] | None:
+    """Where words about one item end and words about the next begin, in "the Wristwatch in silicone
+    and white and 7-inch and 32GB for the Tablet": at the joiner that leaves the most values of each
+    product on its own side (the later one on a tie); None without a joiner or any value."""
+    best: tuple[int, int, int] | None = None
+    for m in _JOIN.finditer(region):
+        score = _values_said(region[: m.start()], before) + _values_said(region[m.end() :], after)
+        if score and (best is None or score >= best[0]):
+            best = (score, m.start(), m.end())
+    return (best[1], best[2]) if best else None
+
+
+def _pieces(
+    text: str, spots: list[tuple[int, int, str]], variants: Mapping[str, Sequence[Candidate]]
+) -> list[tuple[str, str]]:
     """(name, words about it) for each mention, in reading order. A mention right after "for the"
     ("color red and low for the Cycling Helmet and metal for the Wristwatch") takes the words before
-    it, back to the previous mention; any other takes the words after it, up to the next mention."""
+    it, back to the previous mention; any other takes the words after it, up to the next mention.
+    Between a mention of the second kind and one of the first, the words are cut where each
+    product's own values fall on its side (`variants`: each product name's variants)."""
     out: list[tuple[str, str]] = []
     cursor = 0
     for i, (start, end, name) in enumerate(spots):
@@ -71,9 +92,13 @@ def _pieces(text: str, spots: list[tuple[int, int, str]]) -> list[tuple[str, str
         if _FOR_THE.search(text[:start]):
             out.append((name, text[cursor:end] + ("" if next_is_prefix else text[end:following])))
             cursor = end
+        elif next_is_prefix:
+            cut = _cut(text[end:following], variants.get(name, ()), variants.get(spots[i + 1][2], ()))
+            stop, cursor = (end + cut[0], end + cut[1]) if cut else (following, end)
+            out.append((name, text[start:stop]))
         else:
             out.append((name, text[start:following]))
-            cursor = following if not next_is_prefix else end
+            cursor = following
     return out
 
 
@@ -83,12 +108,14 @@ def segment(
     chosen: Sequence[Candidate],
     asked_about: bool,
     others: Sequence[Candidate] = (),
+    variants: Mapping[str, Sequence[Candidate]] | None = None,
 ) -> str:
     """The part of the message about `line`, one of the `chosen` lines: "" when it is not mentioned.
 
     A message that names none of the chosen products is about the one just asked about (`asked_about`),
     and about no other, unless it names another line of the order (`others`): "the Desk Lamp should
-    be silver", asked about the kettle, is not about the kettle.
+    be silver", asked about the kettle, is not about the kettle. `variants` (product name -> its
+    variants) tell where words about one item end and the next item's begin when that is unclear.
     """
     siblings = [c for c in chosen if c.name == line.name and c.item_id != line.item_id]
     if siblings:
@@ -104,7 +131,7 @@ def segment(
         if any(_mentions(text, n) for n in unchosen):
             return ""
         return text if asked_about else ""
-    return " ".join(piece for n, piece in _pieces(text, spots) if n == line.name)
+    return " ".join(piece for n, piece in _pieces(text, spots, variants or {}) if n == line.name)
 
 
 def wanted_parts(text: str, name: str) -> list[str]:
