@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from shopkeeper.understanding import understand
 from shopkeeper.understanding.confirmation import extract_confirmation, read_reply
 from shopkeeper.understanding.models import UnderstandingContext
+from shopkeeper.understanding.proposal_reply import read_proposal_reply
 
 _DATA: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "data" / "confirmation_replies.yaml").read_text(encoding="utf-8")
@@ -38,6 +39,7 @@ def test_the_set_is_large_enough() -> None:
 def test_no_negative_hedged_or_ambiguous_reply_confirms(label: str, text: str) -> None:
     for summary in ("", *PROPOSALS.values()):
         assert read_reply(text, summary).answer != "yes", (text, summary)
+        assert read_proposal_reply(text, summary).answer != "yes", (text, summary)
     assert extract_confirmation(text) != "yes"
     if label != "ambiguous":
         assert read_reply(text).answer == label, read_reply(text)
@@ -48,6 +50,7 @@ def test_every_affirmative_confirms(kind: str, text: str) -> None:
     summaries = [("", ""), *PROPOSALS.items()] if kind == "any" else [(kind, PROPOSALS[kind])]
     for name, summary in summaries:
         assert read_reply(text, summary).answer == "yes", (text, name, read_reply(text, summary))
+        assert read_proposal_reply(text, summary).answer == "yes", (text, name)
 
 
 def test_restating_another_proposal_is_not_a_yes() -> None:
@@ -106,6 +109,18 @@ _WRAPS = [
     "{}. on second thought, no",
     "{}...",
     "{} 🤔",
+    # a question after the yes that is about the proposal, or hedged, never rides along
+    *(f"{{}}. by the way, {q}" for q in _QUESTIONS),
+    *(f"{{}}. quick question: {q}" for q in _QUESTIONS),
+    "{}. quick question: do you ship to Canada? actually no",
+    "{}? quick question: do you ship to Canada?",
+    "{}... do you ship to Canada?",
+    "hmm {}. do you ship to Canada?",
+    "no, {}. do you ship to Canada?",
+    "{}. do you ship to Canada? if so, fine",
+    "{}. wait, do you ship to Canada?",
+    "{}. do you ship it to Canada?",
+    "{}. do you ship to Canada or should I keep it?",
 ]
 
 
@@ -122,12 +137,15 @@ def test_wrapping_an_affirmative_never_yields_yes(
     text = wrap.format(affirmative)
     text = text.upper() if upper else text
     assert read_reply(text, summary).answer != "yes", text
+    assert read_proposal_reply(text, summary).answer != "yes", text
 
 
 @pytest.mark.parametrize("wrap", _WRAPS)
 def test_every_wrap_on_every_affirmative(wrap: str) -> None:
     """The same property, exhaustively on the generic reading (fast: pure string work)."""
     confirmed = [a for a in AFFIRMATIVES if read_reply(wrap.format(a)).answer == "yes"]
+    assert not confirmed, (wrap, confirmed[:5])
+    confirmed = [a for a in AFFIRMATIVES if read_proposal_reply(wrap.format(a)).answer == "yes"]
     assert not confirmed, (wrap, confirmed[:5])
 
 
@@ -140,3 +158,68 @@ def test_a_capable_models_doubt_removes_a_yes_and_cannot_add_one() -> None:
     assert merge(yes, {"answer": "no"}, context).reply.answer == "no"
     assert merge(yes, {"answer": "yes"}, context).reply.answer == "yes"
     assert merge(understand("hmm", context), {"answer": "yes"}, context).reply.answer == "unclear"
+
+
+# A question that is clearly about something else rides along a yes; one about the proposal never does.
+SEPARATE = [
+    ("Yes please. Quick question: do you ship to Canada?", "Quick question: do you ship to Canada?"),
+    (
+        "That's right, go ahead. By the way, what's your return window?",
+        "By the way, what's your return window?",
+    ),
+    ("yep quick question: do you ship to canada?", "quick question: do you ship to canada?"),
+    ("Yes, please go ahead. How long does shipping normally take?", "How long does shipping normally take?"),
+    ("sure, go ahead! btw what are your opening hours?", "btw what are your opening hours?"),
+]
+ABOUT_THE_PROPOSAL = [
+    "yes. how much is the refund?",
+    "yes? wait what's the refund",
+    "yes, can you make it the blue one instead?",
+    "yes but change the address first",
+    "yes... actually no",
+    "yes. will I be charged?",
+    "yes please. when will I get my money back?",
+    "yes. is the desk lamp the white one?",
+    "go ahead. which card does it go to?",
+    "ok, by the way, is that the right order?",
+    "yes. does that include tax?",
+    "yes please. and can you also return the kettle?",
+    "yes. is the visa the right card?",
+    "yes. by the way do you ship to Canada? I'd like the black one instead",
+    "yes. do you have it in black?",
+    "yes. how long does the 50ft garden hose take to arrive?",
+]
+
+
+@pytest.mark.parametrize(("text", "question"), SEPARATE)
+def test_a_separate_question_rides_along_a_yes(text: str, question: str) -> None:
+    for kind in ("cancel", "return", "exchange", "items"):
+        reading = read_proposal_reply(text, PROPOSALS[kind])
+        assert reading.answer == "yes" and reading.aside == question, (kind, reading)
+
+
+def test_a_question_sharing_a_word_with_the_proposal_is_about_it() -> None:
+    """Shipping asked about while the shipping address is being changed may be about the change."""
+    text = "Yes, please go ahead. How long does shipping normally take?"
+    assert read_proposal_reply(text, PROPOSALS["address"]).answer != "yes"
+
+
+@pytest.mark.parametrize("text", ABOUT_THE_PROPOSAL)
+def test_a_question_about_the_proposal_is_no_yes(text: str) -> None:
+    for summary in ("", *PROPOSALS.values()):
+        assert read_proposal_reply(text, summary).answer != "yes", (text, summary)
+
+
+def test_what_rides_along_a_no() -> None:
+    summary = PROPOSALS["return"]
+    missing = read_proposal_reply("No, the Backpack is missing.", summary)
+    assert missing.answer == "change" and missing.adds
+    assert read_proposal_reply("nah, you forgot the kettle", summary).adds
+    assert not read_proposal_reply("no, only the lamp", summary).adds
+    for text in ("Never mind then. That's all.", "nvm then, thats all", "no thanks, that's all"):
+        reading = read_proposal_reply(text, summary)
+        assert reading.answer == "no" and reading.withdrawn and reading.closing, (text, reading)
+    assert read_proposal_reply("No, that's everything. Thank you!", summary).closing
+    assert read_proposal_reply("nvm", summary).withdrawn
+    assert not read_proposal_reply("nvm", summary).closing
+    assert not read_proposal_reply("No, only the lamp, that's it.", summary).closing

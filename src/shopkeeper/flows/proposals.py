@@ -228,9 +228,9 @@ def clarify(turn: Turn, proposal: Proposal, *, question: bool = False) -> None:
     action, n = describe_action(proposal), proposal.unclear_replies
     if question:
         text = [
-            f"Here is exactly what I'd do: {proposal.summary} Nothing has changed yet; shall I go ahead? "
+            f"Here is exactly what I'd do. {proposal.summary} Nothing has changed yet; shall I go ahead? "
             "Please answer yes or no.",
-            f"This is the whole change: {proposal.summary} Reply 'yes' to go ahead, or 'no' to leave it as it is.",
+            f"This is the whole change. {proposal.summary} Reply 'yes' to go ahead, or 'no' to leave it as it is.",
         ][n % 2]
     else:
         text = [

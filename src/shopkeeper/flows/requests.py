@@ -19,9 +19,9 @@ from shopkeeper.flows.proposals import (
     status_refusal,
     supported,
 )
+from shopkeeper.flows.reading import TASKS
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
-from shopkeeper.understanding import Intent
 from shopkeeper.understanding.entities import extract_order_ids
 
 __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
@@ -72,24 +72,36 @@ def next_task(turn: Turn) -> None:
 def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     """Handle the reply to a pending proposal. True when the turn is fully handled here.
 
-    Only a clear yes (`understanding.confirmation`) to the proposal pending now runs its write. A
-    correction updates the request and re-proposes. A "no" asks what to change (or drops the
-    request on "never mind", "don't"). Anything else keeps the proposal pending, unchanged, and
-    `advance` asks one short clarifying question after whatever else the message needs. A reply
-    other than yes that comes with a different request sets the proposal aside: the new request is
-    served first and the proposed one is offered again afterwards.
+    Only a clear yes (`understanding.confirmation`) to the proposal pending now runs its write; a
+    separate question after it ("yes please. do you ship to Canada?") is answered afterwards. A
+    correction updates the request and re-proposes; one that says something is missing adds it to
+    what was proposed. The request asked for again in full is read as its new version, and shown
+    again once when nothing in it differs. A "no" asks what to change, or drops the request on
+    "never mind", "don't"; a "no" or a non-answer that closes the conversation ("never mind, that's
+    all") drops every request. Anything else keeps the proposal pending, unchanged, and `advance`
+    asks one short clarifying question after whatever else the message needs. A reply other than
+    yes that comes with a different request sets the proposal aside (or drops it, with "never
+    mind"): the new request is served first and the proposed one is offered again afterwards.
     """
     proposal, state = turn.state.proposal, turn.state
     assert proposal is not None
     reading = turn.u.reply
     active = state.task
-    if reading.answer != "yes" and active is not None and any(k != active.kind for k in new_kinds):
+    others = active is not None and any(not _same_family(k, active.kind) for k in new_kinds)
+    if reading.answer == "yes" and reading.aside and others:  # the "question" asks for another change
+        reading = reading.model_copy(update={"answer": "unclear", "reason": "question", "aside": ""})
+    leaving = reading.closing or (reading.withdrawn and not others)
+    if reading.answer != "yes" and leaving and not _restates(turn, new_kinds):
+        return _drop(turn, everything=reading.closing)
+    if reading.answer != "yes" and active is not None and others:
         state.proposal = None
-        state.queue.insert(0, active)
+        if not reading.withdrawn:
+            state.queue.insert(0, active)
         state.task = None
         return False
+    restated = _restates(turn, new_kinds)
     # A question about the proposal ("is that the blue one?") is answered, not taken as a correction.
-    corrected = reading.reason != "question" and _apply_corrections(turn)
+    corrected = (reading.reason != "question" or restated) and _apply_corrections(turn, restated=restated)
     if reading.answer == "yes" and not corrected:
         state.proposal = None
         execute(turn, proposal)
@@ -100,18 +112,16 @@ def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     if corrected:
         state.proposal = None
         return False  # re-propose with the corrections
+    if (restated or reading.adds) and not proposal.shown_again:
+        proposal.shown_again = True  # asked for as proposed: show it once more, in full
+        turn.say("Nothing has changed yet; this is what I have ready.")
+        turn.propose(proposal)
+        return True
     if reading.answer == "unclear":
         proposal.unclear_replies += 1
         return False  # still pending: `advance` asks once, after the rest of the turn
-    drop = ("never mind", "nevermind", "forget it", "don't", "do not", "stop")
-    if reading.answer == "no" and (
-        any(w in turn.text.lower() for w in drop)
-        or turn.u.intent == Intent.GOODBYE  # "no thanks, that's all"
-    ):
-        state.proposal = None
-        turn.say("Okay, I won't make that change.")
-        next_task(turn)
-        return False
+    if reading.answer == "no" and reading.withdrawn:
+        return _drop(turn, everything=False)
     if state.asked == "choice":  # asked already: say it differently, and narrow it
         turn.ask(
             f"Nothing has changed yet. Tell me what should be different (for example the items, the "
@@ -123,11 +133,50 @@ def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     return True
 
 
-def _apply_corrections(turn: Turn) -> bool:
-    """Corrections given while a proposal waits ("actually only the lamp", "use PayPal instead")."""
+def _same_family(kind: TaskKind, other: TaskKind) -> bool:
+    """Changing an item is one request whether the order is pending or delivered."""
+    items = ("modify_items", "exchange")
+    return kind == other or (kind in items and other in items)
+
+
+def _restates(turn: Turn, new_kinds: list[TaskKind]) -> bool:
+    """The message asks again, in full, for the request being proposed: the same kind of request,
+    naming its order or items ("I want to return the lamp and the kettle from order #W1")."""
+    task = turn.state.task
+    read = [
+        TASKS[s.intent] for s in turn.u.intents if s.intent in TASKS
+    ]  # the active kind is not in new_kinds
+    if task is None or not any(_same_family(k, task.kind) for k in [*new_kinds, *read]):
+        return False
+    items = turn.u.items
+    return bool(turn.u.entities.order_ids) or (items is not None and bool(items.item_ids))
+
+
+def _drop(turn: Turn, *, everything: bool) -> bool:
+    """Drop the proposal ("never mind"); with `everything`, every request waiting too ("that's all")."""
+    state = turn.state
+    state.proposal = None
+    if everything:
+        state.task, state.queue, state.asked, state.options = None, [], None, []
+        turn.say(
+            "Okay, I won't make that change, and I'll leave everything as it is. Thanks for contacting us!"
+        )
+        return True
+    turn.say("Okay, I won't make that change.")
+    next_task(turn)
+    return False
+
+
+def _apply_corrections(turn: Turn, *, restated: bool = False) -> bool:
+    """Corrections given while a proposal waits ("actually only the lamp", "use PayPal instead",
+    "no, the backpack is missing"), or the request asked for again in full (`restated`)."""
     task = turn.state.task
     if task is None:
         return False
+    named = [o for o in turn.u.entities.order_ids if turn.order(o) is not None]
+    if restated and named and task.order_id not in named:  # the same request, for another order
+        turn.state.task = Task(kind=task.kind)
+        return True
     before = task.model_copy(deep=True)
     order = turn.order(task.order_id)
     if order is not None:
@@ -135,6 +184,8 @@ def _apply_corrections(turn: Turn) -> bool:
             slots.fill_items(turn, task, order, replace=True)  # same items: choices are kept
         if task.kind in ("exchange", "modify_items"):
             slots.fill_new_items(turn, task, order, replace=True)
+        if turn.u.reply.adds and task.kind in ("return", "exchange", "modify_items"):
+            _keep_proposed(task, before)
         if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
             turn.u.entities.payment_methods or "_" in turn.text
         ):
@@ -146,6 +197,15 @@ def _apply_corrections(turn: Turn) -> bool:
     if task.kind in ("modify_address", "change_default_address") and turn.u.entities.address:
         slots.fill_address(turn, task)
     return task != before
+
+
+def _keep_proposed(task: Task, before: Task) -> None:
+    """Items said to be missing join the ones proposed (with their new variants), never replace them."""
+    chosen = dict(zip(task.item_ids, task.new_item_ids, strict=True))
+    proposed = dict(zip(before.item_ids, before.new_item_ids, strict=True))
+    ids = [*before.item_ids, *(i for i in task.item_ids if i not in proposed)]
+    task.item_ids = ids
+    task.new_item_ids = [chosen.get(i) or proposed.get(i) for i in ids]
 
 
 def advance(turn: Turn) -> None:

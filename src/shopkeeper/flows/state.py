@@ -54,6 +54,7 @@ class Proposal(BaseModel):
     summary: str
     key: str  # idempotency key: the same proposal is never executed twice
     unclear_replies: int = 0  # replies neither yes nor no so far: each gets a differently worded question
+    shown_again: bool = False  # asked for again as proposed: shown once more in full (only once)
 
 
 class State(BaseModel):

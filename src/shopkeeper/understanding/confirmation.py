@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from shopkeeper.understanding.models import ReplyReading
 
-__all__ = ["extract_confirmation", "read_reply"]
+__all__ = ["cue_phrases", "extract_confirmation", "read_reply"]
 
 # ---------------------------------------------------------------- lexicons
 
@@ -425,3 +425,22 @@ def extract_confirmation(text: str) -> str | None:
     if reading.answer == "no" or (reading.answer == "change" and reading.negated):
         return "no"
     return None
+
+
+def cue_phrases(text: str) -> list[tuple[str, str]]:
+    """The words and phrases of `text`, normalised as replies are (case, typos, stretched letters),
+    each with its lexicon class (Y, N, H, C, Q, T, X, F; "" for a word of no class), longest phrase
+    first. Punctuation is kept as its own token with the class "P"."""
+    tokens, out, i = _tokens(text, ""), [], 0
+    while i < len(tokens):
+        if tokens[i] in (",", "…", "?"):
+            out.append((tokens[i], "P"))
+            i += 1
+            continue
+        for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+            found = _lookup(tuple(tokens[i : i + n]))
+            if found is not None or n == 1:
+                out.append((" ".join(tokens[i : i + n]), found or ""))
+                i += n
+                break
+    return out

@@ -119,11 +119,17 @@ class ReplyReading(_Model):
     """How a message reads as a reply to a pending proposal (`understanding.confirmation`): only a
     clear `yes` may lead to a write. `reason` names what decided it ("negation", "hedge", "question",
     "condition", "correction", "second thoughts", "unknown words" ...); `negated` is True when the
-    message holds a negation anywhere."""
+    message holds a negation anywhere. What rides along (`understanding.proposal_reply`): `aside`, a
+    separate question after a yes; `adds`, a correction saying something is missing; `withdrawn`, the
+    request dropped ("never mind"); `closing`, the conversation closed ("that's all")."""
 
     answer: Literal["yes", "no", "change", "unclear"]
     reason: str = ""
     negated: bool = False
+    aside: str = ""
+    adds: bool = False
+    withdrawn: bool = False
+    closing: bool = False
 
 
 class ItemResolution(_Model):

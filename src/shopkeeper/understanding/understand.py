@@ -12,11 +12,11 @@ except the classifier's weights cache, and nothing here knows about flows, polic
 from __future__ import annotations
 
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
-from shopkeeper.understanding.confirmation import read_reply
 from shopkeeper.understanding.entities import extract_entities
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
 from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
+from shopkeeper.understanding.proposal_reply import read_proposal_reply
 from shopkeeper.understanding.questions import question_clauses
 from shopkeeper.understanding.references import known_order_ids, resolve_items, resolve_order
 from shopkeeper.understanding.small_talk import read_small_talk
@@ -107,7 +107,7 @@ def understand(
             if context.original_item and context.variants
             else None
         ),
-        reply=read_reply(text, context.proposal),
+        reply=read_proposal_reply(text, context.proposal),
         questions=question_clauses(text),
     )
     return read_with_model(rules, context, model) if model is not None else rules

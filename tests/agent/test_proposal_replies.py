@@ -1,0 +1,173 @@
+"""Replies to a proposal as customers write them: a yes with a separate question confirms and the
+question is answered; "the X is missing" adds X to what was proposed; "never mind, that's all"
+drops the proposal and everything queued; the request asked for again in full is read as its new
+version (or shown once more, when it is the same)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from shopkeeper.store import repository
+from shopkeeper.store.db import Database
+from tests.agent.conftest import Chat, events_of
+
+
+def _order(store: Database, order_id: str):  # type: ignore[no-untyped-def]
+    with store.session() as s:
+        return repository.get_order(s, order_id)
+
+
+def _other_variants(store: Database, line):  # type: ignore[no-untyped-def]
+    with store.session() as s:
+        product = repository.get_product(s, line.product_id)
+    return [v for v in product.variants if v.available and v.item_id != line.item_id]
+
+
+def _two_items(c, o) -> bool:  # type: ignore[no-untyped-def]
+    return len({ln.name for ln in o.lines}) == len(o.lines) >= 2
+
+
+def _proposed(reply) -> dict:  # type: ignore[no-untyped-def]
+    proposals = events_of(reply, "proposal")
+    assert proposals, reply.text
+    return proposals[-1].arguments  # type: ignore[attr-defined,no-any-return]
+
+
+def _propose_return(c: Chat, customer, order, *lines) -> dict:  # type: ignore[no-untyped-def]
+    c.say(customer.email)
+    names = " and the ".join(line.name for line in lines)
+    return _proposed(
+        c.say(f"I want to return the {names} from order {order.id}, refund to the original payment")
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Yes please. Quick question: do you ship to Canada?",
+        "That's right, go ahead. By the way, what's your return window?",
+        "yep quick question: how long does shipping normally take?",
+    ],
+)
+def test_a_yes_with_a_separate_question_confirms_and_answers_it(
+    store: Database, chat: Callable[[], Chat], customer_with, reply: str
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered")
+    c = chat()
+    _propose_return(c, customer, order, order.lines[0])
+    answer = c.say(reply)
+    actions = events_of(answer, "action")
+    assert len(actions) == 1 and actions[0].ok, c.transcript  # type: ignore[attr-defined]
+    assert _order(store, order.id).status == "return requested"
+    assert not events_of(answer, "proposal") and "Reply 'yes'" not in answer.text, c.transcript
+    assert (
+        len(answer.text) > len("Done: the return is open, and instructions are on their way by email.") + 20
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "yes. how much is the refund?",
+        "yes? wait what's the refund",
+        "yes, can you make it the blue one instead?",
+        "Yes please. Quick question: will I be charged anything?",
+        "yes but change the payment first",
+    ],
+)
+def test_a_yes_with_a_question_about_the_proposal_writes_nothing(
+    store: Database, chat: Callable[[], Chat], customer_with, reply: str
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered")
+    c = chat()
+    _propose_return(c, customer, order, order.lines[0])
+    answer = c.say(reply)
+    assert not events_of(answer, "action"), c.transcript
+    assert _order(store, order.id).status == "delivered"
+
+
+def test_an_item_said_to_be_missing_is_added_to_the_proposal(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered", _two_items)
+    first, second = order.lines[:2]
+    c = chat()
+    assert _propose_return(c, customer, order, first)["item_ids"] == [first.item_id], c.transcript
+    added = _proposed(c.say(f"nah, the {second.name.lower()} is missing"))
+    assert added["item_ids"] == [first.item_id, second.item_id], c.transcript
+    again = c.say(f"No, that's not right: it's order {order.id}; the {second.name} is missing.")
+    assert _proposed(again)["item_ids"] == [first.item_id, second.item_id], c.transcript  # shown once more
+    c.say("yes")
+    assert sorted(_order(store, order.id).return_items) == sorted([first.item_id, second.item_id])
+
+
+def test_a_missing_item_with_its_new_variant_keeps_the_proposed_change(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with(
+        "delivered", lambda c, o: _two_items(c, o) and all(_other_variants(store, ln) for ln in o.lines[:2])
+    )
+    first, second = order.lines[:2]
+    wanted_first, wanted_second = _other_variants(store, first)[0], _other_variants(store, second)[0]
+    words = lambda v: ", ".join(v.options.values())  # noqa: E731
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"I'd like to exchange the {first.name} from order {order.id} for {words(wanted_first)}, original payment"
+    )
+    assert _proposed(reply)["new_item_ids"] == [wanted_first.item_id], c.transcript
+    added = c.say(f"No, the {second.name} is missing; the {second.name} should be {words(wanted_second)}.")
+    args = _proposed(added)
+    assert args["item_ids"] == [first.item_id, second.item_id], c.transcript
+    assert args["new_item_ids"] == [wanted_first.item_id, wanted_second.item_id], c.transcript
+
+
+@pytest.mark.parametrize(
+    "goodbye", ["Never mind then. That's all.", "nvm then, thats all", "No, that's everything. Thank you!"]
+)
+def test_never_mind_thats_all_drops_the_proposal_and_the_queue(
+    store: Database, chat: Callable[[], Chat], customer_with, goodbye: str
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("pending", lambda c, o: len(o.lines) >= 1)
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"Please cancel order {order.id}, I ordered it by mistake. Then change its shipping address too."
+    )
+    assert events_of(reply, "proposal"), c.transcript
+    closed = c.say(goodbye)
+    assert not events_of(closed, "proposal") and not events_of(closed, "question"), c.transcript
+    assert "won't" in closed.text, c.transcript
+    later = c.say("yes")
+    assert not events_of(later, "action") and not events_of(later, "proposal"), c.transcript
+    assert _order(store, order.id).status == "pending"
+
+
+def test_nvm_drops_the_proposal(store: Database, chat: Callable[[], Chat], customer_with) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered")
+    c = chat()
+    _propose_return(c, customer, order, order.lines[0])
+    reply = c.say("nvm")
+    assert "won't" in reply.text and not events_of(reply, "proposal"), c.transcript
+    assert not events_of(c.say("yes"), "action"), c.transcript
+
+
+def test_the_request_asked_again_in_full_is_its_new_version(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered", _two_items)
+    first, second = order.lines[:2]
+    c = chat()
+    _propose_return(c, customer, order, first, second)
+    same = c.say(
+        f"I'm not sure what you mean. I want to return the {first.name.lower()} and the {second.name} "
+        f"from order {order.id}, refund to the original payment please."
+    )
+    assert sorted(_proposed(same)["item_ids"]) == sorted([first.item_id, second.item_id]), c.transcript
+    assert "after a clear yes" not in same.text and "didn't catch" not in same.text, c.transcript
+    fewer = c.say(f"Sorry? I want to return the {second.name} from order {order.id}.")
+    assert _proposed(fewer)["item_ids"] == [second.item_id], c.transcript
+    c.say("yes")
+    assert _order(store, order.id).return_items == (second.item_id,)
