@@ -171,3 +171,21 @@ def test_the_request_asked_again_in_full_is_its_new_version(
     assert _proposed(fewer)["item_ids"] == [second.item_id], c.transcript
     c.say("yes")
     assert _order(store, order.id).return_items == (second.item_id,)
+
+
+def test_another_kind_of_request_for_the_same_items_replaces_the_proposal(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered", lambda c, o: bool(_other_variants(store, o.lines[0])))
+    line = order.lines[0]
+    wanted = _other_variants(store, line)[0]
+    c = chat()
+    assert _propose_return(c, customer, order, line)["item_ids"] == [line.item_id], c.transcript
+    reply = c.say(
+        f"Sorry? From order {order.id} I'd like to exchange the {line.name} for "
+        f"{', '.join(wanted.options.values())}. Settle any difference with the original payment."
+    )
+    assert events_of(reply, "proposal")[-1].action == "exchange_order_items", c.transcript  # type: ignore[attr-defined]
+    done = c.say("yes")
+    assert events_of(done, "action") and not events_of(done, "proposal"), c.transcript
+    assert _order(store, order.id).status == "exchange requested"

@@ -80,8 +80,9 @@ def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     "never mind", "don't"; a "no" or a non-answer that closes the conversation ("never mind, that's
     all") drops every request. Anything else keeps the proposal pending, unchanged, and `advance`
     asks one short clarifying question after whatever else the message needs. A reply other than
-    yes that comes with a different request sets the proposal aside (or drops it, with "never
-    mind"): the new request is served first and the proposed one is offered again afterwards.
+    yes that comes with a different request sets the proposal aside: the new request is served
+    first and the proposed one is offered again afterwards; it is dropped when the new request
+    replaces it (the same order's items, or after a "no") or comes after "never mind".
     """
     proposal, state = turn.state.proposal, turn.state
     assert proposal is not None
@@ -95,7 +96,7 @@ def answer_proposal(turn: Turn, new_kinds: list[TaskKind]) -> bool:
         return _drop(turn, everything=reading.closing)
     if reading.answer != "yes" and active is not None and others:
         state.proposal = None
-        if not reading.withdrawn:
+        if not reading.withdrawn and not _replaces(turn, active):
             state.queue.insert(0, active)
         state.task = None
         return False
@@ -150,6 +151,16 @@ def _restates(turn: Turn, new_kinds: list[TaskKind]) -> bool:
         return False
     items = turn.u.items
     return bool(turn.u.entities.order_ids) or (items is not None and bool(items.item_ids))
+
+
+def _replaces(turn: Turn, active: Task) -> bool:
+    """The other request is asked for instead of the proposed one: about the same order, for the
+    same items or after a "no" ("I asked for an exchange, not a return: exchange the bookshelf")."""
+    if set(turn.u.entities.order_ids) - {active.order_id}:
+        return False
+    items = turn.u.items
+    same_items = items is not None and bool(set(items.item_ids) & set(active.item_ids))
+    return same_items or turn.u.reply.negated
 
 
 def _drop(turn: Turn, *, everything: bool) -> bool:
