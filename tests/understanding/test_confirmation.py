@@ -188,6 +188,11 @@ ABOUT_THE_PROPOSAL = [
     "yes. by the way do you ship to Canada? I'd like the black one instead",
     "yes. do you have it in black?",
     "yes. how long does the 50ft garden hose take to arrive?",
+    "yes. why?",
+    "yes. what do you mean?",
+    "ok. how come?",
+    "yes. is there a catch?",
+    "Yes go ahead. Could you ship faster?",
 ]
 
 

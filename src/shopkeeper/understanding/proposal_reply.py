@@ -40,7 +40,7 @@ _INTRODUCERS = (
     r"one more thing|another thing|random question|side question|unrelated question|unrelated|"
     r"separately|on another note|out of curiosity|just curious|also|oh and|and|oh|question"
 )
-_OPENERS = r"what|what's|whats|how|how's|where|where's|when|which|who|why|do|does|is|are|can|could|will|would"
+_OPENERS = r"what|what's|whats|how|how's|where|where's|when|which|who|do|does|is|are|can|could|will|would"
 _QUESTION_START = re.compile(rf"^(?:(?:{_INTRODUCERS})\s*[,:;.!-]*\s*)*(?:{_OPENERS})\b", re.IGNORECASE)
 # A place where the question may start: after a sentence mark, a comma or a colon, or after a
 # marker that introduces it ("yep quick question: ...").
@@ -59,6 +59,15 @@ _ABOUT_PROPOSAL = _words(
     order orders item items request change changes refund refunded refunds charge charged charges cost
     costs price prices pay paid payment fee fees money amount much total difference balance tax card
     email instructions label back exactly sure right correct wrong ok okay yes no
+    """
+)
+# Words of a reaction to the proposal rather than a question of its own: "what do you mean?", "how
+# come?", "is there a catch?". A separate question needs a word of its own besides these.
+_REACTION = _words(
+    """
+    what what's whats how how's where where's when which who do does is are can could will would there
+    come mean meant happen happens happened next catch else about true really seriously so then now
+    you you're your ask asking say said think the a an to for of in on at with and
     """
 )
 _BLOCKING = frozenset("YNHCQTX")
@@ -93,6 +102,10 @@ def _separate(question: str, proposal: str) -> bool:
     about = _content_words(proposal)
     stems = {w[:5] for w in about if len(w) >= 5}
     words = [(w, cls) for w, cls in cue_phrases(_QUESTION_START.sub(_opener, text, count=1))]
+    if len(words) > 1 and words[0][0] in ("can", "could", "would", "will") and words[1][0] == "you":
+        return False  # "could you ship it faster?" asks for something to be done, maybe to this order
+    if not any(cls in ("", "F") and len(w) > 2 and w not in _REACTION for w, cls in words):
+        return False  # "yes. why?", "yes. what do you mean?": about the proposal
     previous = ""
     for word, cls in words:
         if cls == "P" and word == "?":
@@ -101,7 +114,9 @@ def _separate(question: str, proposal: str) -> bool:
         if previous == "your" and word in _STORE_POLICY:  # the store's policy, not this proposal
             previous = word
             continue
-        if cls in _BLOCKING or any(w in _ABOUT_PROPOSAL for w in word.split()):
+        if cls in _BLOCKING or any(
+            w in _ABOUT_PROPOSAL or w.rstrip("s") in _ABOUT_PROPOSAL for w in word.split()
+        ):
             return False
         if word in about or (len(word) >= 5 and word[:5] in stems):
             return False
