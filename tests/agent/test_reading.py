@@ -107,6 +107,8 @@ def test_who_pays_the_difference_is_no_policy_question_and_no_payment_change(
     assert events_of(first, "question")[0].slot == "identity", c.transcript  # type: ignore[attr-defined]
     reply = c.say(customer.email)
     assert "already paid" not in reply.text, c.transcript
+    # the item named before verification is still known after it (read as an exchange, then a change)
+    assert all(q.slot != "items" for q in events_of(reply, "question")), c.transcript  # type: ignore[attr-defined]
     assert not [e for e in events_of(reply, "proposal") if e.action == "modify_order_payment"], c.transcript  # type: ignore[attr-defined]
 
 

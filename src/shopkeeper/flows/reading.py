@@ -117,7 +117,7 @@ def _missed_changes(turn: Turn, starts: list[int], intents: list[Intent]) -> lis
 
 _CHANGE_OF_MIND = re.compile(
     r"\b(?:wait,? no|no,? wait|actually,? no|no,? sorry|sorry,? (?:i mean|no)|scratch that|forget (?:that|it)"
-    r"|never ?mind(?: that)?|on second thought|i changed my mind|change of plans?)\b",
+    r"|never ?mind(?: that)?|nvm|on second thought|i changed my mind|change of plans?)\b",
     re.I,
 )
 

@@ -259,6 +259,12 @@ def _read_hint(turn: Turn, task: Task, hint: str) -> None:
         return
     orders.fill_order(earlier, task, quiet=True)
     order = turn.order(task.order_id)
+    if (
+        order is not None
+        and task.kind in ("modify_items", "exchange")
+        and order.status in ("pending", "delivered")
+    ):
+        task.kind = "modify_items" if order.status == "pending" else "exchange"  # read before verification
     if order is None or not status_refusal(order, task.kind):
         return
     if (part := orders.segment_for_order(hint, order.id)) != hint:
