@@ -103,7 +103,7 @@ def test_who_pays_the_difference_is_no_policy_question_and_no_payment_change(
         f"Hello, in order {order.id}, which hasn't shipped yet, I want {key} {value} for the {line.name}. "
         "Any difference can go on PayPal."
     )
-    assert "polic" not in first.text.lower(), c.transcript
+    assert "couldn't find that in our store's policies" not in first.text, c.transcript
     assert events_of(first, "question")[0].slot == "identity", c.transcript  # type: ignore[attr-defined]
     reply = c.say(customer.email)
     assert "already paid" not in reply.text, c.transcript

@@ -51,7 +51,15 @@ def _wants_other_value(turn: Turn, text: str, order: Order, item_ids: Iterable[s
 
 
 def item_change_for(turn: Turn, text: str, order_ids: Iterable[str]) -> Intent | None:
-    """The item change `text` asks for on one of `order_ids` (the verified customer's own), if any."""
+    """The item change `text` asks for on one of `order_ids` (the verified customer's own), if any.
+    Before verification the orders are unknown: a product of the catalog named with an order and a
+    change is an item change (the order's status decides which kind once it is known)."""
+    order_ids = list(order_ids)
+    if not turn.state.customer_id:
+        low = text.lower()
+        named = any(p.lower() in low for p in turn.u.entities.products)
+        cue = CHANGE_WORDS.search(text) or PRICE_DIFFERENCE.search(text)
+        return Intent.MODIFY_ITEMS if order_ids and named and cue else None
     for oid in order_ids:
         order = turn.order(oid)
         if order is None or order.status not in ("pending", "delivered"):
