@@ -166,3 +166,45 @@ def test_pp_answers_which_method_pays_the_difference(
     proposals = events_of(reply, "proposal")
     paypal = next(m for m in customer.payment_methods if m.source == "paypal")
     assert proposals and proposals[0].arguments["payment_method_id"] == paypal.id, c.transcript  # type: ignore[attr-defined]
+
+
+def test_an_item_change_read_as_a_cancellation_or_a_status_is_an_item_change(
+    store: Database, chat: Callable[[], Chat]
+) -> None:
+    """ "order #w1: bleutooth speaker -> standard, diff on my cc ending 4938" names no cancellation and
+    asks no status, whatever the classifier read: on many customers' orders it is an item change. No
+    proposal is confirmed, so the store is left as it was."""
+    from tests.agent.conftest import _customer_ids
+
+    accept, tried = _changeable(store), 0
+    with store.session() as s:
+        pairs = []
+        for customer_id in _customer_ids(store):
+            customer = repository.get_customer(s, customer_id)
+            order = next(
+                (
+                    o
+                    for o in repository.list_orders(s, customer_id)
+                    if o.status == "pending" and accept(customer, o)
+                ),
+                None,
+            )
+            if order is not None:
+                pairs.append((customer, order))
+    for customer, order in pairs[:25]:
+        line = order.lines[0]
+        found = _one_option_away(store, line)
+        assert found is not None
+        _, value, wanted = found
+        method = next(m for m in customer.payment_methods if m.source != "gift_card")
+        c = chat()
+        c.say(customer.email)
+        reply = c.say(
+            f"order {order.id.lower()}: {_typo(line.name).lower()} -> {value}, diff on {_said(method)}"
+        )
+        proposals = events_of(reply, "proposal")
+        assert proposals and proposals[0].action == "modify_order_items", c.transcript  # type: ignore[attr-defined]
+        assert proposals[0].arguments["new_item_ids"] == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
+        c.say("no, never mind, that's all")
+        tried += 1
+    assert tried >= 10

@@ -57,9 +57,9 @@ def item_change_for(turn: Turn, text: str, order_ids: Iterable[str]) -> Intent |
     order_ids = list(order_ids)
     if not turn.state.customer_id:
         low = text.lower()
-        named = any(p.lower() in low for p in turn.u.entities.products)
+        in_catalog = any(p.lower() in low for p in turn.u.entities.products)
         cue = CHANGE_WORDS.search(text) or PRICE_DIFFERENCE.search(text)
-        return Intent.MODIFY_ITEMS if order_ids and named and cue else None
+        return Intent.MODIFY_ITEMS if order_ids and in_catalog and cue else None
     for oid in order_ids:
         order = turn.order(oid)
         if order is None or order.status not in ("pending", "delivered"):

@@ -50,6 +50,15 @@ _ANSWERED_BY = {
     "new_items": (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS),
     "items": (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS, Intent.RETURN_ITEMS),
 }
+# Words without which a cancellation or a status question read by the classifier is doubtful.
+_OWN_WORDS = {
+    Intent.CANCEL_ORDER: re.compile(
+        r"\b(cancel\w*|call(ing)? (it )?off|scrap|stop|no longer|don'?t (want|need))\b", re.I
+    ),
+    Intent.ORDER_STATUS: re.compile(
+        r"\b(where|status|track\w*|when|arriv\w*|deliver\w*|ship\w*|how long)\b", re.I
+    ),
+}
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
@@ -279,9 +288,10 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
             s.intent == Intent.MODIFY_PAYMENT
             and starts[k] >= 0
             and (change := _payment_is_item_change(turn, s.span))
-        ) or (  # "On my pending order #W1 I'd like the puzzle in 500 pieces instead", read as a status
-            s.intent == Intent.ORDER_STATUS
-            and s.confidence < 0.8
+        ) or (  # "On my pending order #W1 I'd like the puzzle in 500 pieces instead", read as a status;
+            # "order #w1: hiikng pants -> grey, diff on pp", read as a cancellation or a status
+            s.intent in _OWN_WORDS
+            and (s.confidence < 0.8 or not _OWN_WORDS[s.intent].search(s.span or ""))
             and starts[k] >= 0
             and (change := _item_change_for(turn, s.span))
         ):
