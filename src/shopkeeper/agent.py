@@ -208,6 +208,14 @@ class Agent:
             state.task is None
             and state.proposal is None
             and not any(e.type == "question" for e in turn.events)
+            and len(turn.parts) == 1
+            and turn.parts[0].endswith("you're verified.")
+        ):  # only the details were given: say what comes next rather than fall silent
+            turn.say("What can I help you with today?")
+        elif (
+            state.task is None
+            and state.proposal is None
+            and not any(e.type == "question" for e in turn.events)
             and state.done
             and turn.events
             and turn.events[-1].type == "action"

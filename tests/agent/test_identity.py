@@ -53,6 +53,25 @@ def test_verified_whatever_the_wording(
     assert f"Thanks, {c.first_name}, you're verified." in reply.text, (said, reply.text)
 
 
+@pytest.mark.parametrize(
+    "wording",
+    ["heya, {EMAIL} here", "heya, {email} here", "yo its {email}", "ok this is {EMAIL}, hi"],
+)
+def test_an_email_with_a_greeting_is_not_a_request_for_a_person(
+    wording: str, chat: Callable[[], Chat], someone: Callable[[int], Customer]
+) -> None:
+    """The email once read as "someone": the customer was verified and handed to the queue for a
+    person, and every later message got "A member of our support team will reply here shortly"."""
+    c = someone(2)
+    talk = chat()
+    first = talk.say(wording.format(email=c.email, EMAIL=c.email.upper()))
+    assert f"Thanks, {c.first_name}, you're verified." in first.text
+    assert not first.handoff, first.text
+    assert first.text.endswith("What can I help you with today?"), first.text
+    later = talk.say("where is my order?")
+    assert not later.handoff and "support team" not in later.text, later.text
+
+
 def test_name_then_zip_in_two_messages(chat: Callable[[], Chat], someone: Callable[[int], Customer]) -> None:
     c = someone(1)
     talk = chat()

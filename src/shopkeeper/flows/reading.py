@@ -59,6 +59,13 @@ _OWN_WORDS = {
         r"\b(where|status|track\w*|when|arriv\w*|deliver\w*|ship\w*|how long)\b", re.I
     ),
 }
+# A hand-off loses the conversation to the queue for a person: the classifier alone is not enough,
+# the message must also speak of a person or of reaching us ("heya, <email> here" once read as one).
+_HANDOFF_WORDS = re.compile(
+    r"\b(human|person|people|agent|someone|somebody|representative|rep|operator|manager|supervisor"
+    r"|staff|employee|support|service|call|phone|contact|reach|live|real|escalat\w*|bot)\b",
+    re.I,
+)
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
@@ -254,7 +261,9 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
     top = u.intents[0] if u.intents else None
     kept = []
     for s in u.intents:
-        need = 0.6 if s.intent in HANDOFF else 0.45
+        need = 0.45
+        if s.intent in HANDOFF:
+            need = 0.6 if _HANDOFF_WORDS.search(s.span or turn.text) else 0.95
         if s.intent in TASKS:
             need = 0.15 if specific else (0.2 if s is top else need)
         if s.intent in policy_intents and PRICE_DIFFERENCE.search(s.span or "") and "?" not in s.span:

@@ -43,7 +43,7 @@ __all__ = [
 Fallback = Callable[[str, Sequence[str]], str]
 FloatArray = npt.NDArray[np.float32]
 
-_FEATURE_VERSION = "5"
+_FEATURE_VERSION = "6"
 _HASH_DIM = 1024
 _EMB_WEIGHT = 1.0
 _HASH_WEIGHT = 0.6
@@ -80,8 +80,10 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 
 def canonical(text: str) -> str:
-    """Replace ids and emails by fixed tokens so the model learns the shape, not the number."""
-    text = _EMAIL.sub(" someone@example.com ", text)
+    """Replace ids and emails by fixed tokens so the model learns the shape, not the number. The
+    email's token says nothing of any intent: "someone@..." read "heya, <email> here" as asking to
+    talk to someone."""
+    text = _EMAIL.sub(" name@example.com ", text)
     text = _ORDER_LIKE.sub(" #12345 ", text)
     return " ".join(text.split())
 
