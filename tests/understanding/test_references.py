@@ -346,3 +346,24 @@ def test_a_shared_value_takes_the_only_option_that_has_such_a_variant() -> None:
     assert found.item_id == "black-brown" and found.exact, found
     both = glasses(("brown", "brown"), ("black", "brown"), ("brown", "black"))
     assert not resolve_variant("I want the Sunglasses as black.", both[0], both).exact
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("want to return the dumbbells and the shoes", ["set-1", "shoes-1"]),
+        ("the towels", ["towels-1"]),
+        ("the dumbbell set", ["set-1"]),
+        ("just the shoes", ["shoes-1"]),
+    ],
+)
+def test_a_set_is_named_by_what_it_holds(text: str, ids: list[str]) -> None:
+    """A collective last word ("set", "kit") is not the only head noun: "the dumbbells" is the Dumbbell Set."""
+    lines = [
+        Candidate(item_id="set-1", name="Dumbbell Set", options={"weight range": "10-50 lbs"}),
+        Candidate(item_id="shoes-1", name="Running Shoes", options={"size": "10"}),
+        Candidate(item_id="towels-1", name="Bath Towel Set", options={"color": "grey"}),
+    ]
+    found = resolve_items(text, lines)
+    assert sorted(found.item_ids) == ids, found
+    assert not found.ambiguous

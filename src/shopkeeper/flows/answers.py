@@ -25,7 +25,13 @@ _FACTS = (
     ("balance", re.compile(r"\bbalance\b|\b(?:left|remaining) on (?:my|the) gift ?card\b", re.I)),
     ("tracking", re.compile(r"\btrack(?:ing)?\b", re.I)),
     ("refund", re.compile(r"\brefund|\bget back\b|\bmoney back\b|\bbe refunded\b|\breimburse", re.I)),
-    ("payment", re.compile(r"\bpa(?:y|id)\b|\bpayment\b|\bcharged?\b|\bcost me\b|\bspent\b|\btotal\b", re.I)),
+    (
+        "payment",
+        re.compile(
+            r"\bpa(?:y|id)\b|\bpayment\b|\bcharged?\b|\bcost me\b|\bspent\b|\btotal\b|\bhow much (?:was|were|did)\b",
+            re.I,
+        ),
+    ),
     (
         "options",
         re.compile(
@@ -34,7 +40,13 @@ _FACTS = (
             re.I,
         ),
     ),
-    ("status", re.compile(r"\bstatus\b|\bwhere(?:'s| is)\b|\bshipped\b|\barriv|\bdelivered\b", re.I)),
+    ("status", re.compile(r"\bstatus\b|\bwhere(?:'s| is)\b|\bship(?:ped)?\b|\barriv|\bdelivered\b", re.I)),
+)
+# Facts only an order has: asked with "it" or "the tracking number", they are about the order the
+# conversation is on ("whats the tracking number?", "how much was it again", "when will it arrive?").
+_ORDER_FACTS = ("tracking", "payment", "status")
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|it's|that|they|them)\b|\btracking (?:number|no|id|code|info|link)", re.I
 )
 _OWN = re.compile(r"\b(?:my|mine|i|i've|i'm|me)\b|#?\bw?\d{7}\b", re.I)
 
@@ -122,10 +134,12 @@ def _order_fact(turn: Turn, fact: str, order: Order, question: str) -> str:
         )
     if fact == "options":
         return "In order " + order.id + ": " + "; ".join(describe_line(line) for line in lines) + "."
+    tracking = [t for f in order.fulfillments for t in f.tracking_ids]
     return (
         f"Order {order.id} is {order.status}. It contains: "
         + "; ".join(describe_line(line) for line in order.lines)
         + "."
+        + (f" Tracking number: {', '.join(tracking)}." if tracking else "")
     )
 
 
@@ -137,6 +151,11 @@ def _about_own(turn: Turn, question: str, fact: str) -> bool:
     current = turn.state.task.order_id if turn.state.task else turn.state.last_order_id
     if (order := turn.order(current)) is not None and _named_lines(order, question):
         return True  # "what material is the t-shirt in it?" while we talk about its order
+    if fact in _ORDER_FACTS:
+        if turn.order(current) is not None and _POINTS_BACK.search(question):
+            return True
+        if any(_named_lines(o, question) for o in turn.orders):
+            return True  # "when did the e-reader ship?": the customer's own e-reader
     return bool(_OWN.search(question)) and bool(
         re.search(
             r"\border|\bpurchase|\bbought|\bitem|\bpackage|\bparcel|\bshipment|\bdelivery", question, re.I

@@ -30,24 +30,32 @@ __all__ = ["answer", "split"]
 
 Reading = list[tuple[Intent, str]]
 
+# Words before the question or request proper: "actually whats ...", "ok thx. where ...", "um can you ..."
+_LEAD = (
+    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey|please|actually|wait|well|um+|uh+|hm+|oops|right|"
+    r"cool|great|thanks|thx|ty|sorry|one more thing|quick question|last thing),?\s+)*"
+)
+
 _REQUEST = re.compile(
-    r"^(?:(?:so|and|also|but|ok|okay|hi|hello|hey|please),?\s+)*"
-    r"(?:(?:can|could|would|will) you\b(?! tell me)|(?:can|could|may) i\b|please\b|i want\b|i'd like\b|"
+    _LEAD
+    + r"(?:(?:can|could|would|will) you\b(?! tell me)|(?:can|could|may) i\b|please\b|i want\b|i'd like\b|"
     r"i would like\b(?! to know)|i need\b(?! to know)|how (?:do|can|should) i\b|is it possible to\b)",
     re.I,
 )
 # "where do I edit my shipping address?", "how to cancel order #W1?", "what do I do to get a refund?":
 # asking how to do a thing the agent does is asking for it.
 _HOW_TO = re.compile(
-    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
-    r"(?:(?:how|where|what)\s+(?:do|can|could|should|would|must|shall|have)\s+(?:i|we)\b|(?:how|where) to\b)",
+    _LEAD
+    + r"(?:(?:how|where|what)\s+(?:do|can|could|should|would|must|shall|have)\s+(?:i|we)\b|(?:how|where) to\b)",
     re.I,
 )
 _WH = re.compile(
-    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
-    r"(?:how|what|what's|whats|where|where's|when|which|who|why)\b",
+    _LEAD + r"(?:how|what|what's|whats|where|where's|when|which|who|why)\b",
     re.I,
 )
+# "how much was it again?", "when will they come?": no content word, but a question about what the
+# conversation is about, not a call for help in general
+_POINTS_BACK = re.compile(r"\b(?:it|its|it's|that|this|they|them|those)\b", re.I)
 _STATUS = (Intent.ORDER_STATUS, Intent.REFUND_STATUS)
 # Words that ask for help in general, not about anything: "can you help me with something?"
 _EMPTY = content_tokens(
@@ -87,7 +95,9 @@ def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
     waiting = turn.state.task is not None and turn.state.asked not in (None, "confirm")
     kept, questions = list(reading), []
     for question in u.questions:
-        if not content_tokens(question) - _EMPTY:
+        if not content_tokens(question) - _EMPTY and not (
+            _WH.match(question) and _POINTS_BACK.search(question)
+        ):
             continue  # "can you help me?": no question to answer, the menu does
         if waiting and not _WH.match(question):
             continue  # "the blue one?" answers our own question

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from shopkeeper.understanding.addresses import ZIP_PATTERN, extract_address
 from shopkeeper.understanding.confirmation import extract_confirmation
 from shopkeeper.understanding.models import Entities, PaymentMention, PersonName, Quantity
-from shopkeeper.understanding.text import contains_phrase, norm_tokens
+from shopkeeper.understanding.text import contains_phrase, head_words, norm_tokens
 
 __all__ = [
     "extract_address",
@@ -370,7 +370,8 @@ def _product_mentions(text: str, names: Iterable[str]) -> list[str]:
     for name in dict.fromkeys(names):
         words = norm_tokens(name)
         if words and (
-            contains_phrase(tokens, words) or (len(words[-1]) > 2 and contains_phrase(tokens, words[-1:]))
+            contains_phrase(tokens, words)
+            or any(len(head) > 2 and contains_phrase(tokens, [head]) for head in head_words(words))
         ):
             found.append(name)
     return found

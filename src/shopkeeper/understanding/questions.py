@@ -24,7 +24,11 @@ _ASKING = (
     r"i(?:'d| would) like to know|i want to know|i wonder|i was wondering|wondering|tell me|"
     r"can you tell me|could you tell me|do you know|any idea|i need to know|please tell me"
 )
-_LEAD = r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey),?\s+)*"
+# Words a question may open with before its question word: "actually whats the cheapest ...", "um where is it"
+_LEAD = (
+    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey|actually|wait|well|um+|uh+|hm+|oops|right|cool|"
+    r"great|thanks|thx|ty|sorry|one more thing|quick question|last thing),?\s+)*"
+)
 _OPENS_PLAIN_QUESTION = re.compile(rf"{_LEAD}(?:{_ASKING}|(?:{_WH_PLAIN})\b)", re.I)
 # Sentence ends, and a new clause that starts a question: "- and how ...", "; what ...", ", also where ...".
 _SPLIT = re.compile(

@@ -22,7 +22,7 @@ from shopkeeper.understanding.models import (
     OrderCandidate,
     OrderResolution,
 )
-from shopkeeper.understanding.text import find_phrase, norm_tokens, singular, words_match
+from shopkeeper.understanding.text import find_phrase, head_words, norm_tokens, singular, words_match
 
 __all__ = ["known_order_ids", "option_mentions", "resolve_items", "resolve_order"]
 
@@ -136,9 +136,10 @@ def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate]) -
         return 0.0
     if find_phrase(tokens, words):
         return 2.0
-    head, others = words[-1], words[:-1]
+    heads = head_words(words)
+    others = [w for w in words if w not in heads]
     other_hits = sum(1 for w in others if len(w) > 2 and find_phrase(tokens, [w]))
-    if find_phrase(tokens, [head]):
+    if any(find_phrase(tokens, [head]) for head in heads):
         return 1.0 + (other_hits / len(others) if others else 0.0)
     if nickname_named(tokens, name, candidates):  # "bag" for the backpack
         return 1.0

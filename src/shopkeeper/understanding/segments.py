@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from shopkeeper.understanding.models import Candidate
 from shopkeeper.understanding.references import option_mentions
-from shopkeeper.understanding.text import find_phrase, norm_tokens
+from shopkeeper.understanding.text import find_phrase, head_words, norm_tokens
 
 __all__ = ["segment", "wanted_parts"]
 
@@ -53,7 +53,7 @@ def _mentions(text: str, name: str) -> list[tuple[int, int]]:
     tokens = [t for _, _, ts in words for t in ts]
     spans = [(start, end) for start, end, ts in words for _ in ts]
     name_tokens = norm_tokens(name)
-    for phrase in (name_tokens, name_tokens[-1:]):
+    for phrase in (name_tokens, *([head] for head in head_words(name_tokens))):
         hits = find_phrase(tokens, phrase)
         if hits:
             return [(spans[i][0], spans[min(i + len(phrase), len(spans)) - 1][1]) for i in hits]

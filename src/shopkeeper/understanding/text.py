@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import OSA
 
-__all__ = ["contains_phrase", "find_phrase", "norm_tokens", "singular", "words_match"]
+__all__ = ["contains_phrase", "find_phrase", "head_words", "norm_tokens", "singular", "words_match"]
 
 _SYNONYMS = {
     "gray": "grey",
@@ -22,6 +22,9 @@ _SYNONYMS = {
     "cellphone": "smartphone",
 }
 _INVARIANT = {"lens", "series", "species", "news", "canvas", "bias", "atlas", "gas", "plus"}
+# Nouns that name a collection of the real thing: "the dumbbells" is the Dumbbell Set, "the towels" the
+# Bath Towel Set, "the makeup" the Makeup Kit.
+_COLLECTIVE = {"set", "kit", "bundle", "pair", "combo", "collection"}
 _LETTER_HYPHEN = re.compile(r"(?<=[a-z])[-‐](?=[a-z])")
 _LETTER_SLASH = re.compile(r"(?<=\b[a-z])/(?=[a-z]\b)")  # "A/C" -> "ac"
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
@@ -51,6 +54,16 @@ def norm_tokens(text: str) -> list[str]:
     text = _LETTER_SLASH.sub("", text)
     text = _DIGIT_LETTER.sub(" ", text)
     return [_SYNONYMS.get(w, w) for w in (singular(t) for t in _TOKEN.findall(text))]
+
+
+def head_words(words: Sequence[str]) -> list[str]:
+    """The words of a normalised product name that name it alone: its last word, and the word before
+    when the last is a collective noun ("dumbbell" and "set" of Dumbbell Set)."""
+    if not words:
+        return []
+    if len(words) > 1 and words[-1] in _COLLECTIVE and len(words[-2]) > 2:
+        return [words[-2], words[-1]]
+    return [words[-1]]
 
 
 def words_match(a: str, b: str) -> bool:

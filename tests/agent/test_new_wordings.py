@@ -1,0 +1,77 @@
+"""Wordings of real shoppers that the team's own scenarios did not use: casual follow-up questions
+about the order being discussed ("whats the tracking number?", "how much was it again"), a question
+opened with "actually" or "um", things named loosely ("the dumbbells" for a Dumbbell Set). Real
+SQLite demo store, the agent without a model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shopkeeper.domain import Customer, Order, format_money
+from tests.agent.conftest import Chat
+
+Find = Callable[..., tuple[Customer, Order]]
+ASKS_YES = "Shall I go ahead?"
+
+
+def _verified(chat: Callable[[], Chat], customer: Customer) -> Chat:
+    c = chat()
+    c.say(f"hey its {customer.email}")
+    return c
+
+
+def _tracked(customer: Customer, order: Order) -> bool:
+    return customer.email.isascii() and any(f.tracking_ids for f in order.fulfillments)
+
+
+def test_a_tracking_number_asked_after_the_status_is_the_orders(
+    chat: Callable[[], Chat], customer_with: Find
+) -> None:
+    customer, order = customer_with("shipped", _tracked)
+    c = _verified(chat, customer)
+    c.say(f"where is my order {order.id}")
+    reply = c.say("ok thx. whats the tracking number?")
+    tracking = order.fulfillments[0].tracking_ids[0]
+    assert tracking in reply.text, reply.text
+    reply = c.say("how much was it again")
+    assert format_money(order.total_cents) in reply.text and ASKS_YES not in reply.text, reply.text
+
+
+def test_a_question_with_no_word_of_its_own_never_starts_a_request(
+    chat: Callable[[], Chat], customer_with: Find
+) -> None:
+    customer, _ = customer_with("delivered", lambda c, o: c.email.isascii())
+    reply = _verified(chat, customer).say("how much was it again")
+    assert ASKS_YES not in reply.text and "return" not in reply.text.lower(), reply.text
+
+
+def test_when_an_item_shipped_is_answered_from_its_order(
+    chat: Callable[[], Chat], customer_with: Find
+) -> None:
+    customer, order = customer_with("shipped", _tracked)
+    name = order.lines[0].name
+    reply = _verified(chat, customer).say(f"and when did the {name.lower()} ship?")
+    assert order.id in reply.text and "shipped" in reply.text, reply.text
+    assert order.fulfillments[0].tracking_ids[0] in reply.text, reply.text
+
+
+def test_a_question_opened_with_actually_is_answered(chat: Callable[[], Chat]) -> None:
+    reply = chat().say("actually whats the cheapest bike helmet you have")
+    assert "least expensive" in reply.text and "Exercise Bike" not in reply.text, reply.text
+
+
+def test_a_set_is_named_by_what_it_holds(chat: Callable[[], Chat], customer_with: Find) -> None:
+    def holds_a_set(customer: Customer, order: Order) -> bool:
+        names = [line.name for line in order.lines]
+        return customer.email.isascii() and len(set(names)) >= 2 and any(n.endswith(" Set") for n in names)
+
+    customer, order = customer_with("delivered", holds_a_set)
+    kit = next(line.name for line in order.lines if line.name.endswith(" Set"))
+    other = next(line.name for line in order.lines if line.name != kit)
+    c = _verified(chat, customer)
+    reply = c.say(
+        f"want to return the {kit.split()[-2].lower()}s and the {other.split()[-1].lower()} from {order.id}"
+    )
+    if ASKS_YES not in reply.text:  # where the refund goes is asked first
+        reply = c.say("1")
+    assert ASKS_YES in reply.text and kit in reply.text and other in reply.text, reply.text
