@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from shopkeeper.domain import Customer, Order, format_money
 from tests.agent.conftest import Chat
 
@@ -75,3 +77,12 @@ def test_a_set_is_named_by_what_it_holds(chat: Callable[[], Chat], customer_with
     if ASKS_YES not in reply.text:  # where the refund goes is asked first
         reply = c.say("1")
     assert ASKS_YES in reply.text and kit in reply.text and other in reply.text, reply.text
+
+
+@pytest.mark.parametrize("hedge", ["hmm not sure", "never mind", "nah leave it", "idk"])
+def test_a_hedge_when_asked_who_you_are_is_no_name(chat: Callable[[], Chat], hedge: str) -> None:
+    """ "hmm not sure" was taken for the first and last name "hmm not", and the zip code asked next."""
+    c = chat()
+    c.say("i want to cancel an order")
+    reply = c.say(hedge)
+    assert "zip code on your account?" not in reply.text, reply.text

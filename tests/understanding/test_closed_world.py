@@ -183,6 +183,9 @@ def test_a_nickname_gives_way_to_a_product_with_that_name() -> None:
         ("return the lamp because the switch broke", ()),
         ("the lamp and the hose for a refund to my card", ()),
         ("a toaster and a kite", ()),  # nothing of the order named: nothing to set beside
+        ("oh wait what about the lamp, can i return that", ()),  # "can" is no product
+        ("the lamp, could you also do the hose", ()),
+        ("the lamp, and what about the toaster", ("toaster",)),
     ],
 )
 def test_what_matches_nothing_is_reported(text: str, unmatched: tuple[str, ...]) -> None:

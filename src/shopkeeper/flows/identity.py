@@ -67,8 +67,20 @@ def verified(turn: Turn) -> bool:
     return turn.state.customer_id is not None
 
 
+# Words that say the message is no name: "hmm not sure", "never mind", "nah leave it", "idk"
+_NOT_A_NAME = frozenset(
+    re.split(
+        r"\s+",
+        "not no nah nope never mind nvm forget leave bother idk dont don't hmm hm umm um later maybe rather skip",
+    )
+)
+
+
 def _bare_name(text: str) -> tuple[str, str] | None:
-    """'Omar Anderson, 19031' when we just asked for a name: the first two name-like words."""
+    """'Omar Anderson, 19031' when we just asked for a name: the first two name-like words (none when
+    the message hedges or withdraws)."""
+    if any(w.lower() in _NOT_A_NAME for w in _WORD.findall(text)):
+        return None
     words = [w for w in _WORD.findall(text) if w.lower() not in _STOP and "@" not in w]
     return (words[0], words[1]) if len(words) >= 2 else None
 

@@ -52,6 +52,7 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
 _EMAIL = re.compile(r"\S+@\S+")
 _IDENTITY = re.compile(r"\b(?:name|zip|postal|email)\b", re.I)
 _DETERMINERS = {"the", "my", "a", "an", "both", "also", "this", "that", "those", "these", "our", "one"}
+_OPENERS = {"what", "whats", "about", "how", "oh", "wait", "also", "or"}
 _JOINERS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b|\bas well as\b)\s*", re.I)
 _STOP = re.compile(
     r"\b(?:for|to|in|into|from|with|because|since|as|on|at|of|please|thanks|which|that|it|i|i'd|i'm"
@@ -99,7 +100,7 @@ _GENERIC = {
 }
 
 # Words that name no product: greetings, acknowledgements, hedges, payment words, request verbs,
-# identity details.
+# identity details, the words that open a question ("can i return that").
 _FILLER = frozenset(
     re.split(
         r"\s+",
@@ -108,7 +109,9 @@ _FILLER = frozenset(
     use using pay paid put charge charged make get keep send settle bill diff difference balance
     visa mastercard amex discover paypal gift credit debit ending last four bank account
     refund exchange return swap change switch replace modify cancel update instead rather
-    name its email zip code postal number wanna gonna gotta lemme pls plz""",
+    name its email zip code postal number wanna gonna gotta lemme pls plz
+    can could would will should shall may might must does did what whats how where when why who about
+    you your""",
     )
 )
 
@@ -153,8 +156,8 @@ def _phrase(piece: str, first: bool) -> str:
         words = words[cut:][-3:]
     else:
         words = _words(_STOP.split(piece)[0])
-        while words and words[0].lower() in _DETERMINERS:
-            words = words[1:]
+        while words and (words[0].lower() in _DETERMINERS or words[0].lower() in _OPENERS):
+            words = words[1:]  # "..., and what about the toaster": the toaster
         words = words[:3]
     return " ".join(w for w in words if w.lower() not in _GENERIC and w.lower() not in _DETERMINERS)
 
