@@ -9,38 +9,27 @@ from collections.abc import Callable
 
 import pytest
 
-from shopkeeper.store import repository
+from shopkeeper.agent import Reply
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, events_of
-
-
-def _order(store: Database, order_id: str):  # type: ignore[no-untyped-def]
-    with store.session() as s:
-        return repository.get_order(s, order_id)
-
-
-def _other_variants(store: Database, line):  # type: ignore[no-untyped-def]
-    with store.session() as s:
-        product = repository.get_product(s, line.product_id)
-    return [v for v in product.variants if v.available and v.item_id != line.item_id]
+from tests.agent.conftest import Chat, events_of, order_now, other_variants, propose, proposed
 
 
 def _two_items(c, o) -> bool:  # type: ignore[no-untyped-def]
     return len({ln.name for ln in o.lines}) == len(o.lines) >= 2
 
 
-def _proposed(reply) -> dict:  # type: ignore[no-untyped-def]
-    proposals = events_of(reply, "proposal")
-    assert proposals, reply.text
-    return proposals[-1].arguments  # type: ignore[attr-defined,no-any-return]
-
-
 def _propose_return(c: Chat, customer, order, *lines) -> dict:  # type: ignore[no-untyped-def]
-    c.say(customer.email)
     names = " and the ".join(line.name for line in lines)
-    return _proposed(
-        c.say(f"I want to return the {names} from order {order.id}, refund to the original payment")
-    )
+    request = f"I want to return the {names} from order {order.id}, refund to the original payment"
+    return proposed(propose(c, customer, request))
+
+
+def _answer_a_return(chat: Callable[[], Chat], customer_with, answer: str) -> tuple[Chat, str, Reply]:  # type: ignore[no-untyped-def]
+    """A fresh customer's return of one delivered item proposed, then `answer`: (chat, order id, reply)."""
+    customer, order = customer_with("delivered")
+    c = chat()
+    _propose_return(c, customer, order, order.lines[0])
+    return c, order.id, c.say(answer)
 
 
 @pytest.mark.parametrize(
@@ -54,13 +43,10 @@ def _propose_return(c: Chat, customer, order, *lines) -> dict:  # type: ignore[n
 def test_a_yes_with_a_separate_question_confirms_and_answers_it(
     store: Database, chat: Callable[[], Chat], customer_with, reply: str
 ) -> None:  # type: ignore[no-untyped-def]
-    customer, order = customer_with("delivered")
-    c = chat()
-    _propose_return(c, customer, order, order.lines[0])
-    answer = c.say(reply)
+    c, order_id, answer = _answer_a_return(chat, customer_with, reply)
     actions = events_of(answer, "action")
     assert len(actions) == 1 and actions[0].ok, c.transcript  # type: ignore[attr-defined]
-    assert _order(store, order.id).status == "return requested"
+    assert order_now(store, order_id).status == "return requested"
     assert not events_of(answer, "proposal") and "Reply 'yes'" not in answer.text, c.transcript
     assert (
         len(answer.text) > len("Done: the return is open, and instructions are on their way by email.") + 20
@@ -80,12 +66,9 @@ def test_a_yes_with_a_separate_question_confirms_and_answers_it(
 def test_a_yes_with_a_question_about_the_proposal_writes_nothing(
     store: Database, chat: Callable[[], Chat], customer_with, reply: str
 ) -> None:  # type: ignore[no-untyped-def]
-    customer, order = customer_with("delivered")
-    c = chat()
-    _propose_return(c, customer, order, order.lines[0])
-    answer = c.say(reply)
+    c, order_id, answer = _answer_a_return(chat, customer_with, reply)
     assert not events_of(answer, "action"), c.transcript
-    assert _order(store, order.id).status == "delivered"
+    assert order_now(store, order_id).status == "delivered"
 
 
 def test_an_item_said_to_be_missing_is_added_to_the_proposal(
@@ -95,31 +78,32 @@ def test_an_item_said_to_be_missing_is_added_to_the_proposal(
     first, second = order.lines[:2]
     c = chat()
     assert _propose_return(c, customer, order, first)["item_ids"] == [first.item_id], c.transcript
-    added = _proposed(c.say(f"nah, the {second.name.lower()} is missing"))
+    added = proposed(c.say(f"nah, the {second.name.lower()} is missing"))
     assert added["item_ids"] == [first.item_id, second.item_id], c.transcript
     again = c.say(f"No, that's not right: it's order {order.id}; the {second.name} is missing.")
-    assert _proposed(again)["item_ids"] == [first.item_id, second.item_id], c.transcript  # shown once more
+    assert proposed(again)["item_ids"] == [first.item_id, second.item_id], c.transcript  # shown once more
     c.say("yes")
-    assert sorted(_order(store, order.id).return_items) == sorted([first.item_id, second.item_id])
+    assert sorted(order_now(store, order.id).return_items) == sorted([first.item_id, second.item_id])
 
 
 def test_a_missing_item_with_its_new_variant_keeps_the_proposed_change(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
     customer, order = customer_with(
-        "delivered", lambda c, o: _two_items(c, o) and all(_other_variants(store, ln) for ln in o.lines[:2])
+        "delivered", lambda c, o: _two_items(c, o) and all(other_variants(store, ln) for ln in o.lines[:2])
     )
     first, second = order.lines[:2]
-    wanted_first, wanted_second = _other_variants(store, first)[0], _other_variants(store, second)[0]
+    wanted_first, wanted_second = other_variants(store, first)[0], other_variants(store, second)[0]
     words = lambda v: ", ".join(v.options.values())  # noqa: E731
     c = chat()
-    c.say(customer.email)
-    reply = c.say(
-        f"I'd like to exchange the {first.name} from order {order.id} for {words(wanted_first)}, original payment"
+    reply = propose(
+        c,
+        customer,
+        f"I'd like to exchange the {first.name} from order {order.id} for {words(wanted_first)}, original payment",
     )
-    assert _proposed(reply)["new_item_ids"] == [wanted_first.item_id], c.transcript
+    assert proposed(reply)["new_item_ids"] == [wanted_first.item_id], c.transcript
     added = c.say(f"No, the {second.name} is missing; the {second.name} should be {words(wanted_second)}.")
-    args = _proposed(added)
+    args = proposed(added)
     assert args["item_ids"] == [first.item_id, second.item_id], c.transcript
     assert args["new_item_ids"] == [wanted_first.item_id, wanted_second.item_id], c.transcript
 
@@ -132,24 +116,21 @@ def test_never_mind_thats_all_drops_the_proposal_and_the_queue(
 ) -> None:  # type: ignore[no-untyped-def]
     customer, order = customer_with("pending", lambda c, o: len(o.lines) >= 1)
     c = chat()
-    c.say(customer.email)
-    reply = c.say(
-        f"Please cancel order {order.id}, I ordered it by mistake. Then change its shipping address too."
+    propose(
+        c,
+        customer,
+        f"Please cancel order {order.id}, I ordered it by mistake. Then change its shipping address too.",
     )
-    assert events_of(reply, "proposal"), c.transcript
     closed = c.say(goodbye)
     assert not events_of(closed, "proposal") and not events_of(closed, "question"), c.transcript
     assert "won't" in closed.text, c.transcript
     later = c.say("yes")
     assert not events_of(later, "action") and not events_of(later, "proposal"), c.transcript
-    assert _order(store, order.id).status == "pending"
+    assert order_now(store, order.id).status == "pending"
 
 
 def test_nvm_drops_the_proposal(store: Database, chat: Callable[[], Chat], customer_with) -> None:  # type: ignore[no-untyped-def]
-    customer, order = customer_with("delivered")
-    c = chat()
-    _propose_return(c, customer, order, order.lines[0])
-    reply = c.say("nvm")
+    c, _, reply = _answer_a_return(chat, customer_with, "nvm")
     assert "won't" in reply.text and not events_of(reply, "proposal"), c.transcript
     assert not events_of(c.say("yes"), "action"), c.transcript
 
@@ -165,20 +146,20 @@ def test_the_request_asked_again_in_full_is_its_new_version(
         f"I'm not sure what you mean. I want to return the {first.name.lower()} and the {second.name} "
         f"from order {order.id}, refund to the original payment please."
     )
-    assert sorted(_proposed(same)["item_ids"]) == sorted([first.item_id, second.item_id]), c.transcript
+    assert sorted(proposed(same)["item_ids"]) == sorted([first.item_id, second.item_id]), c.transcript
     assert "after a clear yes" not in same.text and "didn't catch" not in same.text, c.transcript
     fewer = c.say(f"Sorry? I want to return the {second.name} from order {order.id}.")
-    assert _proposed(fewer)["item_ids"] == [second.item_id], c.transcript
+    assert proposed(fewer)["item_ids"] == [second.item_id], c.transcript
     c.say("yes")
-    assert _order(store, order.id).return_items == (second.item_id,)
+    assert order_now(store, order.id).return_items == (second.item_id,)
 
 
 def test_another_kind_of_request_for_the_same_items_replaces_the_proposal(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
-    customer, order = customer_with("delivered", lambda c, o: bool(_other_variants(store, o.lines[0])))
+    customer, order = customer_with("delivered", lambda c, o: bool(other_variants(store, o.lines[0])))
     line = order.lines[0]
-    wanted = _other_variants(store, line)[0]
+    wanted = other_variants(store, line)[0]
     c = chat()
     assert _propose_return(c, customer, order, line)["item_ids"] == [line.item_id], c.transcript
     reply = c.say(
@@ -188,4 +169,4 @@ def test_another_kind_of_request_for_the_same_items_replaces_the_proposal(
     assert events_of(reply, "proposal")[-1].action == "exchange_order_items", c.transcript  # type: ignore[attr-defined]
     done = c.say("yes")
     assert events_of(done, "action") and not events_of(done, "proposal"), c.transcript
-    assert _order(store, order.id).status == "exchange requested"
+    assert order_now(store, order.id).status == "exchange requested"

@@ -6,13 +6,15 @@ with identity details after it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
+from typing import Any
 
 import pytest
 
 from shopkeeper.domain import Customer, Order, OrderLine, PaymentMethod, Variant
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, events_of
+from tests.agent.conftest import Chat, customers_with, events_of, propose
 
 
 def _one_option_away(store: Database, line: OrderLine) -> tuple[str, str, Variant] | None:
@@ -56,6 +58,30 @@ def _changeable(store: Database) -> Callable[[Customer, Order], bool]:
     return accept
 
 
+def _ask_a_change_with_a_typo(
+    store: Database, c: Chat, customer: Customer, order: Order, template: str
+) -> tuple[dict[str, Any], PaymentMethod]:
+    """Verify `customer`, then ask (with `template`, the item's name misspelt) for the first item of
+    `order` in a variant one option away; the reply must propose that item change: (its arguments,
+    the payment method named for the difference)."""
+    line = order.lines[0]
+    found = _one_option_away(store, line)
+    assert found is not None
+    key, value, wanted = found
+    method = next(m for m in customer.payment_methods if m.source != "gift_card")
+    reply = propose(
+        c,
+        customer,
+        template.format(
+            order=order.id.lower(), item=_typo(line.name).lower(), key=key, value=value, pay=_said(method)
+        ),
+    )
+    proposal = events_of(reply, "proposal")[0]
+    assert proposal.action == "modify_order_items", c.transcript  # type: ignore[attr-defined]
+    assert proposal.arguments["new_item_ids"] == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
+    return proposal.arguments, method  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(
     "template",
     [
@@ -69,23 +95,9 @@ def test_an_item_change_with_a_typo_and_no_change_word(
     store: Database, chat: Callable[[], Chat], customer_with, template: str
 ) -> None:  # type: ignore[no-untyped-def]
     customer, order = customer_with("pending", _changeable(store))
-    line = order.lines[0]
-    found = _one_option_away(store, line)
-    assert found is not None
-    key, value, wanted = found
-    method = next(m for m in customer.payment_methods if m.source != "gift_card")
     c = chat()
-    c.say(customer.email)
-    reply = c.say(
-        template.format(
-            order=order.id.lower(), item=_typo(line.name).lower(), key=key, value=value, pay=_said(method)
-        )
-    )
-    proposals = events_of(reply, "proposal")
-    assert proposals, c.transcript
-    assert proposals[0].action == "modify_order_items", c.transcript  # type: ignore[attr-defined]
-    assert proposals[0].arguments["new_item_ids"] == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
-    assert proposals[0].arguments["payment_method_id"] == method.id, c.transcript  # type: ignore[attr-defined]
+    arguments, method = _ask_a_change_with_a_typo(store, c, customer, order, template)
+    assert arguments["payment_method_id"] == method.id, c.transcript
 
 
 def test_who_pays_the_difference_is_no_policy_question_and_no_payment_change(
@@ -174,37 +186,11 @@ def test_an_item_change_read_as_a_cancellation_or_a_status_is_an_item_change(
     """ "order #w1: bleutooth speaker -> standard, diff on my cc ending 4938" names no cancellation and
     asks no status, whatever the classifier read: on many customers' orders it is an item change. No
     proposal is confirmed, so the store is left as it was."""
-    from tests.agent.conftest import _customer_ids
-
-    accept, tried = _changeable(store), 0
-    with store.session() as s:
-        pairs = []
-        for customer_id in _customer_ids(store):
-            customer = repository.get_customer(s, customer_id)
-            order = next(
-                (
-                    o
-                    for o in repository.list_orders(s, customer_id)
-                    if o.status == "pending" and accept(customer, o)
-                ),
-                None,
-            )
-            if order is not None:
-                pairs.append((customer, order))
-    for customer, order in pairs[:25]:
-        line = order.lines[0]
-        found = _one_option_away(store, line)
-        assert found is not None
-        _, value, wanted = found
-        method = next(m for m in customer.payment_methods if m.source != "gift_card")
+    pairs = list(islice(customers_with(store, "pending", _changeable(store)), 25))
+    for customer, order in pairs:
         c = chat()
-        c.say(customer.email)
-        reply = c.say(
-            f"order {order.id.lower()}: {_typo(line.name).lower()} -> {value}, diff on {_said(method)}"
+        _ask_a_change_with_a_typo(
+            store, c, customer, order, "order {order}: {item} -> {value}, diff on {pay}"
         )
-        proposals = events_of(reply, "proposal")
-        assert proposals and proposals[0].action == "modify_order_items", c.transcript  # type: ignore[attr-defined]
-        assert proposals[0].arguments["new_item_ids"] == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
         c.say("no, never mind, that's all")
-        tried += 1
-    assert tried >= 10
+    assert len(pairs) >= 10

@@ -8,16 +8,9 @@ from itertools import pairwise
 
 import pytest
 
-from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from shopkeeper.understanding.choices import pick_option
-from tests.agent.conftest import Chat, events_of
-
-
-def _other_variants(store: Database, line):  # type: ignore[no-untyped-def]
-    with store.session() as s:
-        product = repository.get_product(s, line.product_id)
-    return [v for v in product.variants if v.available and v.item_id != line.item_id]
+from tests.agent.conftest import Chat, events_of, other_variants
 
 
 def _questions(chat: Chat) -> list[str]:
@@ -30,7 +23,7 @@ def test_an_option_question_asked_again_is_numbered_and_a_number_picks(
     customer, order = customer_with(
         "delivered",
         lambda c, o: (
-            len({ln.name for ln in o.lines}) == len(o.lines) and len(_other_variants(store, o.lines[0])) >= 2
+            len({ln.name for ln in o.lines}) == len(o.lines) and len(other_variants(store, o.lines[0])) >= 2
         ),
     )
     line = order.lines[0]
@@ -49,7 +42,7 @@ def test_an_option_question_asked_again_is_numbered_and_a_number_picks(
         reply = c.say("the first one")
     proposal = events_of(reply, "proposal")
     assert proposal, c.transcript
-    wanted = _other_variants(store, line)[1]  # the options are listed in the store's order
+    wanted = other_variants(store, line)[1]  # the options are listed in the store's order
     assert proposal[0].arguments.get("new_item_ids") == [wanted.item_id], c.transcript  # type: ignore[attr-defined]
 
 
@@ -100,11 +93,11 @@ def test_the_payment_method_for_a_difference_is_an_answer_not_a_payment_change(
         lambda c, o: (
             len(c.payment_methods) >= 2
             and len({ln.name for ln in o.lines}) == len(o.lines)
-            and bool(_other_variants(store, o.lines[0]))
+            and bool(other_variants(store, o.lines[0]))
         ),
     )
     line = order.lines[0]
-    wanted = _other_variants(store, line)[0]
+    wanted = other_variants(store, line)[0]
     c = chat()
     c.say(customer.email)
     reply = c.say(

@@ -7,16 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from shopkeeper.domain import OrderLine, Variant
-from shopkeeper.store import repository
+import pytest
+
+from shopkeeper.domain import Variant
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, events_of
-
-
-def _others(store: Database, line: OrderLine) -> list[Variant]:
-    with store.session() as s:
-        product = repository.get_product(s, line.product_id)
-    return [v for v in product.variants if v.available and v.item_id != line.item_id]
+from tests.agent.conftest import Chat, events_of, item_map, other_variants, propose, proposed
 
 
 def _spec(v: Variant) -> str:
@@ -29,7 +24,7 @@ def _two_lines(store: Database, customer_with):  # type: ignore[no-untyped-def]
         lambda c, o: (
             len(o.lines) >= 2
             and len({ln.name for ln in o.lines}) == len(o.lines)
-            and all(_others(store, ln) for ln in o.lines[:2])
+            and all(other_variants(store, ln) for ln in o.lines[:2])
         ),
     )
     return customer, order, order.lines[0], order.lines[1]
@@ -40,54 +35,44 @@ def _no_sentence_twice(text: str) -> bool:
     return len(sentences) == len(set(sentences))
 
 
-def test_options_before_each_name_go_to_that_item(
-    store: Database, chat: Callable[[], Chat], customer_with
+@pytest.mark.parametrize(
+    ("pick", "message"),
+    [
+        pytest.param(
+            0,
+            lambda order, a, new_a, b, new_b: (
+                f"From order {order.id} I'd like to exchange {_spec(new_a)} for the {a.name} and "
+                f"{_spec(new_b)} for the {b.name}, original payment please"
+            ),
+            id="options-before-each-name",
+        ),
+        pytest.param(
+            -1,
+            lambda order, a, new_a, b, new_b: (
+                f"exchange from {order.id.lower()}: {a.name.lower()} -> {_spec(new_a)} and "
+                f"{b.name.lower()} in {_spec(new_b)}, diff on the original payment"
+            ),
+            id="options-after-an-arrow",
+        ),
+    ],
+)
+def test_each_items_options_go_to_that_item(
+    store: Database, chat: Callable[[], Chat], customer_with, pick: int, message
 ) -> None:  # type: ignore[no-untyped-def]
     customer, order, a, b = _two_lines(store, customer_with)
-    new_a, new_b = _others(store, a)[0], _others(store, b)[0]
+    new_a, new_b = other_variants(store, a)[pick], other_variants(store, b)[pick]
     c = chat()
-    c.say(customer.email)
-    reply = c.say(
-        f"From order {order.id} I'd like to exchange {_spec(new_a)} for the {a.name} and {_spec(new_b)} "
-        f"for the {b.name}, original payment please"
-    )
-    proposal = events_of(reply, "proposal")
-    assert proposal, c.transcript
-    args = proposal[0].arguments  # type: ignore[attr-defined]
-    assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True)) == {
-        a.item_id: new_a.item_id,
-        b.item_id: new_b.item_id,
-    }, c.transcript
+    reply = propose(c, customer, message(order, a, new_a, b, new_b))
+    assert item_map(proposed(reply)) == {a.item_id: new_a.item_id, b.item_id: new_b.item_id}, c.transcript
     assert "couldn't find" not in reply.text, reply.text
     assert _no_sentence_twice(reply.text), reply.text
-
-
-def test_options_after_an_arrow_go_to_that_item(
-    store: Database, chat: Callable[[], Chat], customer_with
-) -> None:  # type: ignore[no-untyped-def]
-    customer, order, a, b = _two_lines(store, customer_with)
-    new_a, new_b = _others(store, a)[-1], _others(store, b)[-1]
-    c = chat()
-    c.say(customer.email)
-    reply = c.say(
-        f"exchange from {order.id.lower()}: {a.name.lower()} -> {_spec(new_a)} and {b.name.lower()} in "
-        f"{_spec(new_b)}, diff on the original payment"
-    )
-    proposal = events_of(reply, "proposal")
-    assert proposal, c.transcript
-    args = proposal[0].arguments  # type: ignore[attr-defined]
-    assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True)) == {
-        a.item_id: new_a.item_id,
-        b.item_id: new_b.item_id,
-    }, c.transcript
-    assert "couldn't find" not in reply.text, reply.text
 
 
 def test_an_answer_naming_the_other_item_goes_to_that_item(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
     customer, order, a, b = _two_lines(store, customer_with)
-    new_b = _others(store, b)[0]
+    new_b = other_variants(store, b)[0]
     c = chat()
     c.say(customer.email)
     asked = c.say(f"I'd like to exchange the {a.name} and the {b.name} from order {order.id}")
@@ -95,14 +80,11 @@ def test_an_answer_naming_the_other_item_goes_to_that_item(
     reply = c.say(f"the {b.name} should be {', '.join(new_b.options.values())}")
     assert not events_of(reply, "proposal"), c.transcript  # the first item is still open
     assert "couldn't find" not in reply.text, reply.text
-    c.say(_spec(_others(store, a)[0]))
+    c.say(_spec(other_variants(store, a)[0]))
     final = c.say("the original payment method")
     proposal = [e for r in c.replies[-2:] for e in events_of(r, "proposal")]
     assert proposal, c.transcript
-    args = proposal[0].arguments  # type: ignore[attr-defined]
-    assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True))[b.item_id] == new_b.item_id, (
-        c.transcript
-    )
+    assert item_map(proposal[0].arguments)[b.item_id] == new_b.item_id, c.transcript  # type: ignore[attr-defined]
     assert final is not None
 
 
@@ -110,26 +92,18 @@ def test_a_correction_to_one_items_variant_keeps_the_others(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
     customer, order, a, b = _two_lines(store, customer_with)
-    new_a, new_b = _others(store, a)[0], _others(store, b)[0]
+    new_a, new_b = other_variants(store, a)[0], other_variants(store, b)[0]
     c = chat()
-    c.say(customer.email)
-    first = c.say(
-        f"From order {order.id} I'd like to exchange the {a.name} for {_spec(new_a)}, original payment please"
+    propose(
+        c,
+        customer,
+        f"From order {order.id} I'd like to exchange the {a.name} for {_spec(new_a)}, original payment please",
     )
-    assert events_of(first, "proposal"), c.transcript
     added = c.say(f"no, the {b.name} is missing; the {b.name} should be {_spec(new_b)}")
-    proposal = events_of(added, "proposal")
-    assert proposal, c.transcript
-    args = proposal[0].arguments  # type: ignore[attr-defined]
-    assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True)) == {
-        a.item_id: new_a.item_id,
-        b.item_id: new_b.item_id,
-    }, c.transcript
-    if len(_others(store, b)) > 1:
-        other_b = _others(store, b)[1]
+    assert item_map(proposed(added)) == {a.item_id: new_a.item_id, b.item_id: new_b.item_id}, c.transcript
+    if len(other_variants(store, b)) > 1:
+        other_b = other_variants(store, b)[1]
         fixed = c.say(f"no, the {b.name} should be {_spec(other_b)}")
-        args = events_of(fixed, "proposal")[0].arguments  # type: ignore[attr-defined]
-        assert dict(zip(args["item_ids"], args["new_item_ids"], strict=True)) == {
-            a.item_id: new_a.item_id,
-            b.item_id: other_b.item_id,
-        }, c.transcript
+        assert item_map(proposed(fixed)) == {a.item_id: new_a.item_id, b.item_id: other_b.item_id}, (
+            c.transcript
+        )
