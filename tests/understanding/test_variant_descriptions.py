@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from shopkeeper.understanding import Candidate, resolve_items, resolve_variant
+from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
 from shopkeeper.understanding.text import words_match
 
@@ -235,3 +236,43 @@ def test_words_between_an_item_and_a_for_the_item_are_cut_by_whose_values_they_a
         "storage": "32GB",
         "color": "black",
     }
+
+
+# ---- yes/no options described as they are
+
+
+SPEAKERS = _variants(
+    "Bluetooth Speaker",
+    "sp",
+    {"color": ["blue", "red"], "battery life": ["10 hours", "20 hours"], "water resistance": ["no", "yes"]},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Bluetooth Speaker (color blue, battery life 10 hours, water resistance no) to the same options",
+            "no",
+        ),
+        ("water resistance: no", "no"),
+        ("water resistance yes", "yes"),
+        ("no water resistance", "no"),
+        ("the water resistant one", "yes"),
+    ],
+)
+def test_a_yes_no_option_said_with_its_value_is_that_value(text: str, value: str) -> None:
+    """ "water resistance no" once read as both no and yes (the option's name alone meaning yes), and
+    the speaker described as it was became one with water resistance."""
+    assert option_mentions(text, SPEAKERS)["water resistance"].keys() == {value}
+
+
+def test_an_item_described_as_it_is_asks_for_no_other_variant() -> None:
+    speaker = _one(SPEAKERS, color="blue", battery_life="10 hours", water_resistance="no")
+    text = "Bluetooth Speaker (color blue, battery life 10 hours, water resistance no) to the same options"
+    assert resolve_variant(text, speaker, SPEAKERS).item_id is None
+
+
+def test_a_question_after_an_item_is_not_a_missing_item() -> None:
+    text = "I want to exchange my cycling helmet, do you have it in red?"
+    assert resolve_items(text, [HELMET, WATCH], [*HELMETS, *WATCHES]).unmatched == ()

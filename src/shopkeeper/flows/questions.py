@@ -145,7 +145,9 @@ def answer(
     if not questions:
         if any(i in policy for i in intents):
             info.answer_policy(turn, kb)
-        if Intent.PRODUCT_QUESTION in intents:
+        if Intent.PRODUCT_QUESTION in intents and not any(i in TASKS for i in intents):
+            # a clause of a request that describes the items ("the speaker (blue, 10 hours) to the
+            # same options") asks nothing about the catalog
             info.answer_product(turn)
         return
     unknown, said = [], set[str]()

@@ -138,9 +138,22 @@ _CHANGE_OF_MIND = re.compile(
 )
 
 
+_IDENTITY = re.compile(
+    r"\b(?:(?:my\s+)?names?|name'?s|name is|i'?m|it'?s|this is)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s*,?"
+    r"|\b(?:zip|postal)(?:\s*code)?\s*(?:is\s*)?:?\s*\d{5}\b\s*,?|\S+@\S+\s*,?",
+    re.I,
+)
+
+
 def _requests_in(turn: Turn, words: str) -> list[tuple[Intent, str]]:
-    """The requests `words` (a part of the message) make when read on their own."""
+    """The requests `words` (a part of the message) make when read on their own; identity details
+    given there ("names grace garcia, zip 12345 cancel #W1") are read by the identity flow and
+    left out here, so the request is not mistaken for an answer."""
     u = turn.reread(words, turn.state)
+    if (u.entities.name or u.entities.zip_codes or u.entities.emails) and (
+        rest := _IDENTITY.sub(" ", words).strip(" ,.")
+    ):
+        u = turn.reread(rest, turn.state)
     need = 0.15 if u.entities.order_ids or u.entities.products else 0.45
     found = [(s.intent, words) for s in u.intents if s.intent in TASKS and s.confidence >= need]
     if not found and (change := item_change_for(turn, words, u.entities.order_ids)) is not None:

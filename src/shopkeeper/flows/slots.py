@@ -31,7 +31,9 @@ __all__ = [
 
 _METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
 _SAME = re.compile(
-    r"\b(the )?same (one|item|variant|version|model|thing)\b|\bidentical\b|\bkeep (it|that one) as is\b", re.I
+    r"\b(the )?same (one|item|variant|version|model|thing|options?|specs?|configuration|settings)\b"
+    r"|\bidentical\b|\bkeep (it|that one) as is\b|\blike for like\b",
+    re.I,
 )
 _MISSING = re.compile(r"\b(?:is|are) (?:missing|left out)\b|\byou (?:forgot|missed|left out)\b", re.I)
 _ONLY = re.compile(r"\b(?:only|just)\b", re.I)

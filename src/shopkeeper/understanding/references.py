@@ -94,12 +94,22 @@ def _unit_like(word: str, unit: str) -> bool:
     return word[:1] == unit[:1] and OSA.distance(word, unit) <= max(1, len(unit) // 2)
 
 
+_SAID_NO = frozenset({"no", "none", "false", "off", "without"})
+_SAID_YES = frozenset({"yes", "true", "on", "with"})
+
+
 def _yes_no_positions(tokens: list[str], key: str, value: str) -> list[int]:
-    """'waterproof: yes' is mentioned by "the waterproof one", 'no' by "not waterproof"."""
+    """'waterproof: yes' is mentioned by "the waterproof one", 'no' by "not waterproof" and by
+    "waterproof no" (the value said after the option's name)."""
     kt = norm_tokens(key)
     out = []
     for p in find_phrase(tokens, kt):
         negated = bool(_NEGATIONS & set(tokens[max(0, p - 2) : p]))
+        after = tokens[p + len(kt)] if p + len(kt) < len(tokens) else ""
+        if after in _SAID_NO:  # "water resistance no": the value is said, the name alone is no "yes"
+            negated = True
+        elif after in _SAID_YES:
+            negated = False
         if negated == (value.lower() == "no"):
             out.append(p)
     return out
