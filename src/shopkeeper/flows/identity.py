@@ -81,8 +81,17 @@ def _bare_name(text: str) -> tuple[str, str] | None:
     the message hedges or withdraws)."""
     if any(w.lower() in _NOT_A_NAME for w in _WORD.findall(text)):
         return None
-    words = [w for w in _WORD.findall(text) if w.lower() not in _STOP and "@" not in w]
+    words = _name_words(text)
     return (words[0], words[1]) if len(words) >= 2 else None
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of `text` that may be part of a name."""
+    return [
+        w
+        for w in _WORD.findall(text)
+        if w.lower() not in _STOP and w.lower() not in _NOT_A_NAME and "@" not in w
+    ]
 
 
 def collect_identity(turn: Turn) -> None:
@@ -142,7 +151,9 @@ def _by_name_zip(turn: Turn, said: str, zip_code: str) -> str | None:
 def _try_verify(turn: Turn) -> None:
     ident = turn.state.identity
     said = ident.get("said", "")
-    named = "first_name" in ident or _bare_name(said) is not None
+    # a name may be anywhere in what was said ("actually no names andre brown, zip ..."): the
+    # people at the zip code are matched against all of it
+    named = "first_name" in ident or len(_name_words(said)) >= 2
     if "email" not in ident and not ("zip" in ident and named):
         return  # nothing to look up yet: ask for the rest
     customer_id = _by_email(turn, ident["email"]) if "email" in ident else None
