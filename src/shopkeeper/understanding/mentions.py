@@ -51,12 +51,6 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
 }
 _EMAIL = re.compile(r"\S+@\S+")
 _IDENTITY = re.compile(r"\b(?:name|zip|postal|email)\b", re.I)
-# A piece that starts like a clause of its own (a question, a subject and its verb) lists no item.
-_CLAUSE = re.compile(
-    r"\s*(?:do|does|did|can|could|would|will|is|are|was|what|how|where|when|why|who|which|you|we|they"
-    r"|he|she)\b",
-    re.I,
-)
 _DETERMINERS = {"the", "my", "a", "an", "both", "also", "this", "that", "those", "these", "our", "one"}
 _OPENERS = {"what", "whats", "about", "how", "oh", "wait", "also", "or"}
 _JOINERS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b|\bas well as\b)\s*", re.I)
@@ -116,7 +110,7 @@ _FILLER = frozenset(
     visa mastercard amex discover paypal gift credit debit ending last four bank account
     refund exchange return swap change switch replace modify cancel update instead rather
     name its email zip code postal number wanna gonna gotta lemme pls plz
-    can could would will should shall may might must does did what whats how where when why who about
+    can could would will should shall may might must do does did have has what whats how where when why who about
     you your""",
     )
 )
@@ -200,8 +194,6 @@ def unmatched_mentions(
     listed = []
     for k, piece in enumerate(pieces):
         if _IDENTITY.search(piece):  # "my name is Ana Lee, zip 80218": a name is no product
-            continue
-        if k and _CLAUSE.match(piece):  # "my speaker, do you have it in red?": a clause, not an item
             continue
         phrase = _phrase(piece, k == 0)
         norm = [w for w in norm_tokens(phrase) if len(w) > 2]
