@@ -10,6 +10,8 @@ from collections.abc import Callable
 import pytest
 
 from shopkeeper.domain import Customer, Order, format_money
+from shopkeeper.store import repository
+from shopkeeper.store.db import Database
 from tests.agent.conftest import Chat
 
 Find = Callable[..., tuple[Customer, Order]]
@@ -86,3 +88,72 @@ def test_a_hedge_when_asked_who_you_are_is_no_name(chat: Callable[[], Chat], hed
     c.say("i want to cancel an order")
     reply = c.say(hedge)
     assert "zip code on your account?" not in reply.text, reply.text
+
+
+def test_orders_asked_by_their_status_are_listed_and_a_request_follows(
+    chat: Callable[[], Chat], customer_with: Find, store: Database
+) -> None:
+    """Asked "whats in my pending orders", the agent asked which order; "cancel the hose one" was then read
+    as that choice and the cancellation lost."""
+
+    def two_pending(customer: Customer, order: Order) -> bool:
+        with store.session() as s:
+            pending = [o for o in repository.list_orders(s, customer.id) if o.status == "pending"]
+        return customer.email.isascii() and len(pending) >= 2
+
+    customer, _ = customer_with("pending", two_pending)
+    with store.session() as s:
+        pending = [o for o in repository.list_orders(s, customer.id) if o.status == "pending"]
+    c = _verified(chat, customer)
+    reply = c.say("whats in my pending orders")
+    assert all(o.id in reply.text for o in pending) and "Which order" not in reply.text, reply.text
+    reply = c.say(f"cancel {pending[-1].id}, ordered by mistake")
+    assert ASKS_YES in reply.text and pending[-1].id in reply.text, reply.text
+
+
+def test_whether_an_item_can_still_be_cancelled_and_then_it(
+    chat: Callable[[], Chat], customer_with: Find, store: Database
+) -> None:
+    def only_order_with_it(customer: Customer, order: Order) -> bool:
+        with store.session() as s:
+            others = [o for o in repository.list_orders(s, customer.id) if o.id != order.id]
+        name = order.lines[0].name
+        return customer.email.isascii() and all(name not in {ln.name for ln in o.lines} for o in others)
+
+    customer, order = customer_with("pending", only_order_with_it)
+    c = _verified(chat, customer)
+    reply = c.say(f"is the {order.lines[0].name.lower()} still cancellable?")
+    assert f"Order {order.id} is pending, so it can still be cancelled" in reply.text, reply.text
+    reply = c.say("ok cancel it then. no longer needed")
+    assert ASKS_YES in reply.text and order.id in reply.text, reply.text
+
+
+def test_a_request_joined_to_a_question_is_served_too(
+    chat: Callable[[], Chat], customer_with: Find, store: Database
+) -> None:
+    """ "whats the status of my blender and can i change the shipping address to ..." answered the
+    status and dropped the address change."""
+
+    def one_pending(customer: Customer, order: Order) -> bool:
+        with store.session() as s:
+            pending = [o for o in repository.list_orders(s, customer.id) if o.status == "pending"]
+        return customer.email.isascii() and len(pending) == 1
+
+    customer, order = customer_with("pending", one_pending)
+    name = order.lines[0].name.lower()
+    reply = _verified(chat, customer).say(
+        f"whats the status of my {name} in {order.id} and can i change the shipping address to 9 Elm St, Austin TX 78701"
+    )
+    assert f"Order {order.id} is pending" in reply.text, reply.text
+    assert "9 Elm St" in reply.text and ASKS_YES in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["what do you sell", "hey what kind of stuff do u have?"])
+def test_what_the_store_sells_is_answered_from_the_catalog(
+    chat: Callable[[], Chat], store: Database, question: str
+) -> None:
+    """The question "what do you sell" got the knowledge base's "I don't know"."""
+    reply = chat().say(question)
+    with store.session() as s:
+        names = [p.name for p in repository.list_products(s)]
+    assert "We sell" in reply.text and any(n in reply.text for n in names), reply.text

@@ -76,3 +76,25 @@ def test_negation_flips_are_not_supported(demo_kb: KnowledgeBase) -> None:
         "Do gift cards expire?", phrase=lambda q, p: "Gift cards do expire and have fees."
     )
     assert not answer.generated and "never expire" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [("do u take paypal", "PayPal"), ("r returns free", "free"), ("hw long do refunds take", "5 to 7")],
+)
+def test_chat_shorthand_is_written_out_before_answering(
+    demo_kb: KnowledgeBase, question: str, fact: str
+) -> None:
+    """The question "do u take paypal" got "I don't know": "u" is in no document, and an unknown word makes the gate
+    stricter."""
+    answer = demo_kb.answer(question)
+    assert answer.grounded and fact in answer.text, answer.text
+    assert answer.question == question
+
+
+def test_shorthand_is_expanded_only_as_whole_words() -> None:
+    from shopkeeper.knowledge.text import expand_shorthand
+
+    assert expand_shorthand("do u ship w/ ups? ur site says") == "do you ship with ups? your site says"
+    assert expand_shorthand("umbrella r us") == "umbrella are us"
+    assert expand_shorthand("Tutu bra") == "Tutu bra"

@@ -367,3 +367,22 @@ def test_a_set_is_named_by_what_it_holds(text: str, ids: list[str]) -> None:
     found = resolve_items(text, lines)
     assert sorted(found.item_ids) == ids, found
     assert not found.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("i want to send back the rain jacket and the duffel, they dont fit", ["db", "rj"]),
+        ("the duffel and the chair", ["db", "oc"]),
+        ("the rain jacket", ["rj"]),
+    ],
+)
+def test_the_first_word_of_a_name_said_alone_names_the_item(text: str, ids: list[str]) -> None:
+    """The duffel said beside "the rain jacket" was dropped from the return: only a head noun counted."""
+    lines = [
+        Candidate(item_id="rj", name="Rain Jacket", options={"size": "XL"}),
+        Candidate(item_id="db", name="Duffel Bag", options={"capacity": "40L"}),
+        Candidate(item_id="oc", name="Office Chair", options={"color": "black"}),
+    ]
+    found = resolve_items(text, lines)
+    assert sorted(found.item_ids) == ids and not found.unmatched, found

@@ -1,10 +1,10 @@
 """Answers about the verified customer's own orders and payment methods, from the store's records.
 
 `fact_asked(question)` names the fact a question asks for (tracking, payment, refund, balance,
-options, status) or None; `answer_own(turn, question)` answers it when the question is about the
-customer's own data ("my order", an order number, one of their items, their gift card), choosing the
-order the question names, the one holding a product it names, the one the conversation is about, or
-the customer's only order. Before verification the question waits in `state.questions` and identity
+options, whether it can still be cancelled, status) or None; `answer_own(turn, question)` answers it
+when the question is about the customer's own data ("my order", an order number, one of their items,
+their gift card), choosing the order the question names, the one holding a product it names, the one
+the conversation is about, or the customer's only order. Before verification the question waits in `state.questions` and identity
 is asked for; it is answered on the turn the customer is verified. Reads only: nothing here writes.
 It knows nothing of the knowledge base or the catalog (`flows/catalog_answers.py`).
 """
@@ -15,6 +15,7 @@ import re
 
 from shopkeeper.domain import Order, OrderLine, format_money
 from shopkeeper.flows import identity
+from shopkeeper.flows.orders import ELIGIBLE_STATUS
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
@@ -40,11 +41,17 @@ _FACTS = (
             re.I,
         ),
     ),
+    (
+        "cancellable",
+        re.compile(
+            r"\bcancell?able\b|\btoo late to cancel|\bstill (?:be )?cancel|\bcan (?:it|they) be cancel", re.I
+        ),
+    ),
     ("status", re.compile(r"\bstatus\b|\bwhere(?:'s| is)\b|\bship(?:ped)?\b|\barriv|\bdelivered\b", re.I)),
 )
 # Facts only an order has: asked with "it" or "the tracking number", they are about the order the
 # conversation is on ("whats the tracking number?", "how much was it again", "when will it arrive?").
-_ORDER_FACTS = ("tracking", "payment", "status")
+_ORDER_FACTS = ("tracking", "payment", "status", "cancellable")
 _POINTS_BACK = re.compile(
     r"\b(?:it|its|it's|that|they|them)\b|\btracking (?:number|no|id|code|info|link)", re.I
 )
@@ -132,6 +139,12 @@ def _order_fact(turn: Turn, fact: str, order: Order, question: str) -> str:
             f"Returning {which} from order {order.id} would refund {format_money(amount)}, the price paid "
             "for the item(s), to the original payment method or a gift card on your account."
         )
+    if fact == "cancellable":
+        if order.status == ELIGIBLE_STATUS["cancel"]:
+            return f"Order {order.id} is {order.status}, so it can still be cancelled: just say so if you'd like me to."
+        if order.status == "cancelled":
+            return f"Order {order.id} is already cancelled."
+        return f"Order {order.id} is {order.status}, so it can no longer be cancelled."
     if fact == "options":
         return "In order " + order.id + ": " + "; ".join(describe_line(line) for line in lines) + "."
     tracking = [t for f in order.fulfillments for t in f.tracking_ids]

@@ -1,4 +1,5 @@
-"""Answers about the catalog: how many options a product has, which are in stock, what costs least.
+"""Answers about the catalog: what the store sells, how many options a product has, which are in
+stock, what costs least.
 
 `answer_catalog(turn, question, asks_catalog=True)` answers only when the question names a product
 (or a category) of the catalog; with `asks_catalog` it must also ask a catalog thing (options, stock,
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from shopkeeper.catalog import ProductMatch, product_tokens, search_catalog
-from shopkeeper.domain import format_money
+from shopkeeper.domain import Product, format_money
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge.text import stem
 
@@ -20,6 +21,12 @@ __all__ = ["answer_catalog"]
 _CATALOG_WORDS = re.compile(
     r"\b(?:how many|options?|variants?|versions?|colou?rs?|sizes?|materials?|in stock|stock|available|"
     r"availability|cheap\w*|least|lowest|price[sd]?|cost\w*|how much|expensive|sell|carry|have any)\b",
+    re.I,
+)
+# "what do you sell?", "what kind of stuff do u have": the range, not one product
+_WHAT_SOLD = re.compile(
+    r"\bwhat (?:do|does|can) (?:you|u|y'?all|the store|this store|your store) (?:guys )?(?:sell|carry|stock|offer)\b"
+    r"|\bwhat (?:kinds?|sorts?|types?) of (?:stuff|things|products|items)\b|\bwhat products\b",
     re.I,
 )
 _STOCK_WORDS = re.compile(r"\b(?:in[ -]stock|available)\b", re.I)
@@ -55,8 +62,29 @@ def _describe(match: ProductMatch, cheapest: bool) -> str:
     return text
 
 
+def _range(products: list[Product]) -> str:
+    """The catalog in one sentence: each category with some of its products' names."""
+    by_category: dict[str, list[str]] = {}
+    for p in products:
+        by_category.setdefault(p.category or "Other", []).append(p.name)
+    if len(by_category) == 1:
+        names = next(iter(by_category.values()))
+        return f"We sell {len(names)} products, such as {', '.join(names[:8])}."
+    parts = [
+        f"{category} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
+        for category, names in by_category.items()
+    ]
+    return (
+        f"We sell {len(products)} products in these categories: {'; '.join(parts)}. "
+        "Ask me about any of them, or tell me what you're looking for."
+    )
+
+
 def answer_catalog(turn: Turn, question: str, *, asks_catalog: bool = True) -> bool:
     """Answer from the catalog; False when the question names no product we sell."""
+    if _WHAT_SOLD.search(question) and (products := turn.catalog):
+        turn.say(_range(products))
+        return True
     if asks_catalog and not _CATALOG_WORDS.search(question):
         return False
     # "which are in stock?" wants the count of all options too: the answer says how many are in stock

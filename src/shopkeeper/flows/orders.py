@@ -27,6 +27,9 @@ ELIGIBLE_STATUS = {
 # Changing an item of a pending order and exchanging a delivered one are one request until the order's
 # status decides which (see `requests._step`).
 _ITEM_CHANGES = ("modify_items", "exchange")
+# "cancel it", "return that one": the order the conversation was just about
+_POINTS_BACK = re.compile(r"\b(?:it|that one|this one|that order|this order|the same order)\b", re.I)
+_SEVERAL_ORDERS = re.compile(r"\b(?:orders|all my purchases|everything i (?:ordered|bought))\b", re.I)
 
 
 def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
@@ -55,6 +58,15 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
     ):
         task.order_id = turn.u.order.order_id
         return
+    last = turn.order(turn.state.last_order_id) if turn.state.last_order_id else None
+    if (
+        last is not None
+        and _fits(task, last)
+        and _POINTS_BACK.search(turn.text)
+        and not turn.u.entities.products
+    ):
+        _set_order(task, last.id)  # "ok cancel it then" after we spoke of that order
+        return
     holding = [o for o in _holding_named(turn, turn.orders) if _fits(task, o)]
     # One order holds what was named; else one of those has exactly the status the request wants.
     pick = holding if len(holding) == 1 else [o for o in holding if o.status == wanted]
@@ -63,9 +75,19 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         return
     if holding:
         return  # several orders hold what was named: ask which
+    if task.kind == "order_status" and len(by_status := _with_status_named(turn)) == 1:
+        _set_order(task, by_status[0].id)  # "where's my shipped order?"
+        return
     eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
     if len(eligible) == 1 and (wanted is not None or len(turn.orders) == 1):
         _set_order(task, eligible[0].id)
+
+
+def _with_status_named(turn: Turn) -> list[Order]:
+    """The customer's orders whose status the message names ("my pending orders")."""
+    return [
+        o for o in turn.orders if re.search(rf"\b{re.escape(o.status.split(' (')[0])}\b", turn.text, re.I)
+    ]
 
 
 def _fits(task: Task, order: Order) -> bool:
@@ -112,6 +134,17 @@ def ask_order(turn: Turn, task: Task) -> None:
     listed = eligible or turn.orders
     if not turn.orders:
         turn.say("I don't see any orders on your account.")
+        turn.next_task()
+        return
+    if task.kind == "order_status" and (
+        (by_status := _with_status_named(turn)) or _SEVERAL_ORDERS.search(turn.text)
+    ):  # "whats in my pending orders", "status of all my orders": each one, no question
+        shown = by_status or turn.orders
+        turn.say(
+            "Here are your orders: "
+            + "; ".join(f"{o.id} is {o.status} ({', '.join(line.name for line in o.lines)})" for o in shown)
+            + "."
+        )
         turn.next_task()
         return
     lines = "; ".join(f"{o.id} ({o.status}: {', '.join(line.name for line in o.lines)})" for o in listed[:8])

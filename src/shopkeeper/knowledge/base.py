@@ -12,6 +12,7 @@ the CLI, the web chat or a language model.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -31,7 +32,7 @@ from shopkeeper.knowledge.chunking import chunk_document, index_text
 from shopkeeper.knowledge.loaders import SUFFIXES, load
 from shopkeeper.knowledge.retrieval import Mode, Passage, SearchIndex
 from shopkeeper.knowledge.schema import KnowledgeChunkRow, KnowledgeDocumentRow
-from shopkeeper.knowledge.text import slugify
+from shopkeeper.knowledge.text import expand_shorthand, slugify
 from shopkeeper.store.db import Database
 
 __all__ = ["AddResult", "DocumentInfo", "Encoder", "KnowledgeBase", "collect_files"]
@@ -215,11 +216,13 @@ class KnowledgeBase:
         """A grounded answer with citations, or an honest "I don't know" offering a human."""
         if not question.strip():
             return compose_answer(question, [], self.encode)
+        asked = expand_shorthand(question)  # "do u take paypal": the answer still names the words asked
         index = self.index()
-        passages = index.search(question, self.encode, k=k)
-        return compose_answer(
-            question, passages, self.encode, phrase=phrase, weight=index.idf, known=index.knows
+        passages = index.search(asked, self.encode, k=k)
+        found = compose_answer(
+            asked, passages, self.encode, phrase=phrase, weight=index.idf, known=index.knows
         )
+        return dataclasses.replace(found, question=question)
 
     def document_sections(self, document_id: str) -> Sequence[tuple[str, str]]:
         """(section, anchor) pairs of one document in order, for tables of contents and links."""

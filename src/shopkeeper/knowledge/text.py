@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["STOPWORDS", "content_tokens", "numbers", "sentences", "slugify", "stem", "tokenize"]
+__all__ = [
+    "STOPWORDS",
+    "content_tokens",
+    "expand_shorthand",
+    "numbers",
+    "sentences",
+    "slugify",
+    "stem",
+    "tokenize",
+]
 
 _STOPWORD_TEXT = """a about above after again all also am an and any are as at be because been before
     being below
@@ -32,6 +41,25 @@ _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "fourteen": "14", "thirty": "30", "sixty": "60", "ninety": "90",
 }  # fmt: skip
+
+
+# Chat shorthand in questions ("do u take paypal", "whats ur return policy"): an unknown word makes the
+# answer gate stricter, so the words are written out before searching.
+_SHORTHAND = {
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "wat": "what", "wats": "what is",
+    "thx": "thanks", "ty": "thank you", "til": "until", "abt": "about", "bc": "because", "cuz": "because",
+    "b4": "before", "w/": "with", "w/o": "without", "hw": "how", "shud": "should", "cud": "could",
+    "whats": "what is", "hows": "how is", "wheres": "where is", "im": "i am", "dont": "do not",
+    "cant": "cannot", "wont": "will not", "doesnt": "does not", "isnt": "is not",
+}  # fmt: skip
+_SHORTHAND_WORD = re.compile(
+    r"(?<![\w/])(" + "|".join(re.escape(k) for k in _SHORTHAND) + r")(?![\w/])", re.I
+)
+
+
+def expand_shorthand(text: str) -> str:
+    """`text` with chat shorthand written out ("do u ship" -> "do you ship")."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)
 
 
 def stem(word: str) -> str:

@@ -56,7 +56,7 @@ _OPENERS = {"what", "whats", "about", "how", "oh", "wait", "also", "or"}
 _JOINERS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b|\bas well as\b)\s*", re.I)
 _STOP = re.compile(
     r"\b(?:for|to|in|into|from|with|because|since|as|on|at|of|please|thanks|which|that|it|i|i'd|i'm"
-    r"|is|are|was|were|instead|but|so|then|back|too)\b|[.!?;:]",
+    r"|is|are|was|were|instead|but|so|then|back|too|they|we|he|she|you|dont|don't|doesn't|didn't)\b|[.!?;:]",
     re.I,
 )
 _GENERIC = {

@@ -34,7 +34,9 @@ _OPENS_PLAIN_QUESTION = re.compile(rf"{_LEAD}(?:{_ASKING}|(?:{_WH_PLAIN})\b)", r
 _SPLIT = re.compile(
     rf"(?<=[.!?])\s+|\s*(?:\s[-–—]\s|;)\s*(?:and\s+|also\s+|but\s+|plus\s+)?(?=(?:{_WH}|{_ASKING})\b)"
     rf"|\s*,\s*(?:and\s+|also\s+|but\s+|plus\s+)?(?=(?:{_WH_AFTER_COMMA}|{_ASKING})\b)"
-    rf"|\s+(?:and|also|plus)\s+(?=(?:how|what|where|when|which|why)\b)",
+    rf"|\s+(?:and|also|plus)\s+(?=(?:how|what|where|when|which|why)\b)"
+    # "where is my order and can you change its address": a request after a question is a clause
+    rf"|\s+and\s+(?:also\s+)?(?=(?:can|could|would|will)\s+(?:you|i|u)\b)",
     re.I,
 )
 _MIN_WORDS = 2

@@ -139,8 +139,24 @@ def option_mentions(
     return found
 
 
-def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate]) -> float:
-    """1 + share of the other name words when the head noun is mentioned, 0.5 for another word only."""
+# "the duffel, they don't fit", "the running ones and the hose": a first word of a name said alone, as
+# an item of its own, after "the"/"my" and before a joiner, a pronoun or the end of a clause
+_ALONE_AFTER = r"(?:the|my|that|this)\s+"
+_ALONE_BEFORE = (
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|or|too|also|please|from|in|on|as|with|because|since|they|it|"
+    r"ones?|back|i|is|are|was|were)\b)"
+)
+
+
+def _said_alone(text: str, word: str) -> bool:
+    return len(word) > 3 and bool(
+        re.search(rf"\b{_ALONE_AFTER}{re.escape(word)}s?{_ALONE_BEFORE}", text.lower())
+    )
+
+
+def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate], text: str = "") -> float:
+    """1 + share of the other name words when the head noun is mentioned, 0.5 for another word only
+    (1 when that word is said alone as an item: "the duffel" for a Duffel Bag)."""
     words = norm_tokens(name)
     if not words:
         return 0.0
@@ -152,6 +168,9 @@ def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate]) -
     if any(find_phrase(tokens, [head]) for head in heads):
         return 1.0 + (other_hits / len(others) if others else 0.0)
     if nickname_named(tokens, name, candidates):  # "bag" for the backpack
+        return 1.0
+    all_heads = {h for c in candidates for h in head_words(norm_tokens(c.name))}
+    if any(_said_alone(text, w) for w in others if w not in all_heads):  # "the desk": the Standing Desk
         return 1.0
     return 0.5 if other_hits else 0.0
 
@@ -168,7 +187,7 @@ def _option_fit(c: Candidate, mentioned: dict[str, dict[str, int]]) -> int:
 def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool, str]:
     """Indices of candidates the text names; whether it was ambiguous; how they were found."""
     tokens = norm_tokens(text)
-    scores = [_name_score(tokens, c.name, candidates) for c in candidates]
+    scores = [_name_score(tokens, c.name, candidates, text) for c in candidates]
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(candidates):
         groups.setdefault(c.product_id or c.name.lower(), []).append(i)
