@@ -39,6 +39,8 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
     wanted = ELIGIBLE_STATUS.get(task.kind)
     mentioned = list(turn.u.entities.order_ids)
     owned = [o for o in (turn.order(oid) for oid in mentioned) if o is not None]
+    if len(owned) > 1 and (corrected := _corrected_to(turn.text, [o.id for o in owned])):
+        owned = [o for o in owned if o.id == corrected]  # "#W1 oops no #W2": the second one
     if owned:
         fitting = [o for o in owned if wanted is None or o.status == wanted]
         _set_order(task, (fitting or owned)[0].id)
@@ -90,6 +92,21 @@ def _with_status_named(turn: Turn) -> list[Order]:
     ]
 
 
+# Words that take back what was just said: "#W1 oops no #W2", "#W1, sorry, I mean #W2".
+_CORRECTION = re.compile(
+    r"\b(?:oops|sorry|no|nope|wait|actually|i mean|i meant|rather|correction|scratch that|not that)\b", re.I
+)
+
+
+def _corrected_to(text: str, order_ids: list[str]) -> str | None:
+    """The order a message settles on when it names one and then takes it back for another."""
+    at = sorted((m.start(), oid) for oid in order_ids if (m := re.search(oid.lstrip("#W"), text)))
+    if len(at) < 2:
+        return None
+    (before, _), (last, settled) = at[-2], at[-1]
+    return settled if _CORRECTION.search(text, before, last) else None
+
+
 def _fits(task: Task, order: Order) -> bool:
     if task.kind in _ITEM_CHANGES:
         return order.status in ("pending", "delivered")
@@ -110,14 +127,19 @@ def _follow_named_products(turn: Turn, task: Task) -> None:
     if current is None or _holding_named(turn, [current]) or not turn.u.entities.products:
         return
     others = [o for o in _holding_named(turn, turn.orders) if o.id != current.id and _fits(task, o)]
+    named = set(turn.u.entities.products)
+    held = {o.id: len(named & {line.name for line in o.lines}) for o in others}
+    # "the makeup kit, the helmet and the tea kettle": the order holding all three, not the one that
+    # holds an electric kettle
+    others = [o for o in others if held[o.id] == max(held.values())]
     if len(others) != 1:
         return
     names = [p for p in turn.u.entities.products if p in {line.name for line in others[0].lines}]
     verb = "are" if len(names) > 1 else "is"
-    turn.say(
-        f"The {' and the '.join(names)} {verb} on order {others[0].id}, not {current.id}, "
-        "so I'll go with that order."
+    listed = (
+        " and the ".join(names) if len(names) < 3 else ", the ".join(names[:-1]) + " and the " + names[-1]
     )
+    turn.say(f"The {listed} {verb} on order {others[0].id}, not {current.id}, so I'll go with that order.")
     _set_order(task, others[0].id)
 
 
