@@ -85,6 +85,9 @@ def _order_for(turn: Turn, question: str) -> Order | None:
         if (order := turn.order(oid)) is not None:
             return order
     holding = [o for o in orders if _named_lines(o, question)]
+    if len(holding) > 1:  # "the exercise bike" names the Exercise Bike, not the Bike Helmet too
+        whole = [o for o in holding if any(line.name.lower() in question.lower() for line in o.lines)]
+        holding = whole if len(whole) == 1 else holding
     if len(holding) == 1:
         return holding[0]
     current = turn.state.task.order_id if turn.state.task else turn.state.last_order_id
