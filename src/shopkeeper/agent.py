@@ -13,15 +13,16 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from shopkeeper.domain import Product
 from shopkeeper.errors import ActionError, BackendUnavailable
 from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
 from shopkeeper.flows import identity, info, questions, requests
-from shopkeeper.flows.reading import HANDOFF, TASKS, read_intents
-from shopkeeper.flows.slots import line_candidates
+from shopkeeper.flows.slots import line_candidates, variant_candidates
 from shopkeeper.flows.state import State
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
@@ -31,6 +32,9 @@ from shopkeeper.store.db import Database
 from shopkeeper.store.sql import SqlStore
 from shopkeeper.understanding import Intent, OrderCandidate, Understanding, UnderstandingContext, understand
 from shopkeeper.understanding.choices import pick_option
+from shopkeeper.understanding.intents import HANDOFF_INTENTS, POLICY_INTENTS, REQUEST_KINDS
+from shopkeeper.understanding.models import Pending
+from shopkeeper.understanding.requests import read_requests
 
 __all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
 
@@ -41,25 +45,6 @@ _SORRY = (
 )
 
 MAX_MESSAGE_CHARS = 4000
-POLICY = {
-    Intent.SHIPPING_OPTIONS,
-    Intent.DELIVERY_TIME,
-    Intent.REFUND_POLICY,
-    Intent.CANCELLATION_POLICY,
-    Intent.PAYMENT_METHODS,
-    Intent.WARRANTY,
-    Intent.CHECK_INVOICE,
-    Intent.GET_INVOICE,
-    Intent.CREATE_ACCOUNT,
-    Intent.EDIT_ACCOUNT,
-    Intent.DELETE_ACCOUNT,
-    Intent.SWITCH_ACCOUNT,
-    Intent.RECOVER_PASSWORD,
-    Intent.REGISTRATION_PROBLEM,
-    Intent.NEWSLETTER,
-    Intent.PAYMENT_PROBLEM,
-    Intent.FEEDBACK,
-}
 SMALL_TALK = {
     Intent.GREETING: "greeting",
     Intent.THANKS: "thanks",
@@ -127,8 +112,10 @@ class Agent:
                 return
             # "2" after numbered options reads as the second option
             said = pick_option(text, state.options) if state.asked and state.options else None
-            reading = self._understand(said or text, state, whole=True)
-            turn = Turn(self.db, conversation_id, state, said or text, reading, self._understand, self.store)
+            products: dict[str, Product] = {}  # read once per turn, by the reader and the flows
+            reading = self._understand(said or text, state, whole=True, products=products)
+            reread = partial(self._understand, products=products)  # a part of it, or an earlier message
+            turn = Turn(self.db, conversation_id, state, said or text, reading, reread, self.store, products)
             before = state.model_copy(deep=True)
             try:
                 summary = self._run(turn)
@@ -169,18 +156,23 @@ class Agent:
             state.task, state.queue, state.asked, state.options = None, [], None, []
             turn.say("Okay, I'll leave it there; nothing was changed. Thanks for contacting us!")
             return None
-        reading, asked = questions.split(turn, read_intents(turn, POLICY))
+        # The requests are read once identity is settled: a customer verified by this message has orders.
+        context = self._context(state, turn.products)
+        turn.u = turn.u.model_copy(
+            update={"requests": read_requests(turn.u, context, fallback=self._fallback)}
+        )
+        reading, asked = questions.split(turn, [(r.intent, r.part) for r in turn.u.requests])
         intents = [i for i, _ in reading]
         if state.handoff:
             return info.summary_for_human(turn, "identity could not be verified")
-        if any(i in HANDOFF for i in intents):
+        if any(i in HANDOFF_INTENTS for i in intents):
             return info.hand_off(turn, "the customer asked for a person")
-        asked_for = [(TASKS[i], part) for i, part in reading if i in TASKS]
+        asked_for = [(REQUEST_KINDS[i], part) for i, part in reading if i in REQUEST_KINDS]
         if state.proposal is not None and requests.answer_proposal(turn, [k for k, _ in asked_for]):
-            questions.answer(turn, asked, [], self.kb, POLICY)  # "no - and how long do refunds take?"
+            questions.answer(turn, asked, [], self.kb, POLICY_INTENTS)  # "no - and how long do refunds take?"
             return None
         requests.add_tasks(turn, asked_for)
-        questions.answer(turn, asked, intents, self.kb, POLICY)
+        questions.answer(turn, asked, intents, self.kb, POLICY_INTENTS)
         if Intent.RECOMMENDATION in intents:
             info.recommend(turn)
         if Intent.COMPLAINT in intents:
@@ -227,13 +219,16 @@ class Agent:
             state.asked = None if not any(e.type == "question" for e in turn.events) else state.asked
         return None
 
-    def _understand(self, text: str, state: State, whole: bool = False) -> Understanding:
+    def _understand(
+        self, text: str, state: State, whole: bool = False, products: dict[str, Product] | None = None
+    ) -> Understanding:
         """The reading of a message (or, `whole=False`, of a part of it, re-read by the flows).
 
         A capable model reads the whole message once per turn; parts are read by the rules alone.
         """
         model = self._model_reading if whole else None
-        return understand(text, self._context(state), fallback=self._fallback, model=model)
+        context = self._context(state, {} if products is None else products)
+        return understand(text, context, fallback=self._fallback, model=model)
 
     def _read_json(self, instructions: str, text: str, schema: dict[str, Any]) -> dict[str, Any]:
         """The language model's typed reading of a message, constrained by `schema` (may raise)."""
@@ -254,32 +249,55 @@ class Agent:
         except ModelError:
             return ""  # not a choice: the understanding layer ignores it
 
-    def _context(self, state: State) -> UnderstandingContext:
+    def _context(self, state: State, products: dict[str, Product]) -> UnderstandingContext:
+        """What the conversation knows, for the understanding layer: the verified customer's orders
+        with their items and their products' variants (products read through `products`, the turn's
+        cache), the request being served and the question asked about it."""
+        task = state.task
+        known = UnderstandingContext(
+            customer_id=state.customer_id,
+            pending=Pending(
+                asked=state.asked,
+                kind=task.kind if task else None,
+                order_id=task.order_id if task else None,
+                proposal=state.proposal is not None,
+            ),
+        )
         if self._product_names is None:
             try:
                 self._product_names = tuple(self.store.list_product_types())
             except BackendUnavailable:
-                return UnderstandingContext(product_names=())
+                return known
         proposal = state.proposal.summary if state.proposal else ""
+        known = known.model_copy(update={"product_names": self._product_names, "proposal": proposal})
         if not state.customer_id:
-            return UnderstandingContext(product_names=self._product_names, proposal=proposal)
+            return known
         try:
             orders = self.store.list_orders(state.customer_id)
+            for product_id in {line.product_id for o in orders for line in o.lines} - set(products):
+                products[product_id] = self.store.get_product(product_id)
         except BackendUnavailable:  # read without the orders; the turn itself says the store is down
-            return UnderstandingContext(product_names=self._product_names, proposal=proposal)
-        task = state.task
+            return known
         current = next((o for o in orders if task and o.id == task.order_id), None)
-        return UnderstandingContext(
-            product_names=self._product_names,
-            orders=tuple(
-                OrderCandidate(
-                    order_id=o.id, status=o.status, placed_at=o.placed_at, items=line_candidates(o)
-                )
-                for o in orders
-            ),
-            items=line_candidates(current) if current else (),
-            pending_question=_pending_question(state),
-            proposal=proposal,
+        return known.model_copy(
+            update={
+                "orders": tuple(
+                    OrderCandidate(
+                        order_id=o.id,
+                        status=o.status,
+                        placed_at=o.placed_at,
+                        items=line_candidates(o),
+                        variants=tuple(
+                            v
+                            for product_id in dict.fromkeys(line.product_id for line in o.lines)
+                            for v in variant_candidates(products[product_id])
+                        ),
+                    )
+                    for o in orders
+                ),
+                "items": line_candidates(current) if current else (),
+                "pending_question": _pending_question(state),
+            }
         )
 
     def _phrase(self, text: str, kind: str) -> str | None:

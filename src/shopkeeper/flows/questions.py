@@ -19,12 +19,12 @@ from collections.abc import Collection
 
 from shopkeeper.flows import answers, info
 from shopkeeper.flows.catalog_answers import answer_catalog
-from shopkeeper.flows.reading import TASKS
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.knowledge.answer import NOT_FOUND
 from shopkeeper.knowledge.text import content_tokens
 from shopkeeper.understanding import Intent
+from shopkeeper.understanding.intents import REQUEST_KINDS
 
 __all__ = ["answer", "split"]
 
@@ -106,7 +106,9 @@ def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
         inside = [
             s.intent
             for s in u.intents
-            if s.intent in TASKS and start >= 0 and (s.span == text or _overlaps(text, s.span, start, end))
+            if s.intent in REQUEST_KINDS
+            and start >= 0
+            and (s.span == text or _overlaps(text, s.span, start, end))
         ]
         if inside and _is_request(turn, question, inside):
             continue
@@ -145,7 +147,7 @@ def answer(
     if not questions:
         if any(i in policy for i in intents):
             info.answer_policy(turn, kb)
-        if Intent.PRODUCT_QUESTION in intents and not any(i in TASKS for i in intents):
+        if Intent.PRODUCT_QUESTION in intents and not any(i in REQUEST_KINDS for i in intents):
             # a clause of a request that describes the items ("the speaker (blue, 10 hours) to the
             # same options") asks nothing about the catalog
             info.answer_product(turn)

@@ -19,10 +19,10 @@ from shopkeeper.flows.proposals import (
     status_refusal,
     supported,
 )
-from shopkeeper.flows.reading import TASKS
 from shopkeeper.flows.state import Task, TaskKind
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
+from shopkeeper.understanding.intents import REQUEST_KINDS
 
 __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
 
@@ -144,9 +144,8 @@ def _restates(turn: Turn, new_kinds: list[TaskKind]) -> bool:
     """The message asks again, in full, for the request being proposed: the same kind of request,
     naming its order or items ("I want to return the lamp and the kettle from order #W1")."""
     task = turn.state.task
-    read = [
-        TASKS[s.intent] for s in turn.u.intents if s.intent in TASKS
-    ]  # the active kind is not in new_kinds
+    # the active kind is not in new_kinds
+    read = [REQUEST_KINDS[s.intent] for s in turn.u.intents if s.intent in REQUEST_KINDS]
     if task is None or not any(_same_family(k, task.kind) for k in [*new_kinds, *read]):
         return False
     items = turn.u.items

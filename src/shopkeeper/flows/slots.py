@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from shopkeeper.domain import Order, OrderLine, PaymentMethod, format_money
+from shopkeeper.domain import Order, OrderLine, PaymentMethod, Product, format_money
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
@@ -27,6 +27,7 @@ __all__ = [
     "fill_payment",
     "fill_reason",
     "line_candidates",
+    "variant_candidates",
 ]
 
 _METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
@@ -56,6 +57,20 @@ def line_candidates(order: Order) -> tuple[Candidate, ...]:
             price_cents=line.price_cents,
         )
         for line in order.lines
+    )
+
+
+def variant_candidates(product: Product) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate(
+            item_id=v.item_id,
+            name=product.name,
+            options=v.options,
+            product_id=product.id,
+            available=v.available,
+            price_cents=v.price_cents,
+        )
+        for v in product.variants
     )
 
 
@@ -94,14 +109,8 @@ def _new_variant_said(text: str, order: Order, ids: list[str], variants: Sequenc
 
 def _order_variants(turn: Turn, order: Order) -> tuple[Candidate, ...]:
     """Every variant of the products in `order`, as candidates."""
-    out: list[Candidate] = []
-    for product_id in dict.fromkeys(line.product_id for line in order.lines):
-        product = turn.product(product_id)
-        out += [
-            Candidate(item_id=v.item_id, name=product.name, options=v.options, product_id=product.id)
-            for v in product.variants
-        ]
-    return tuple(out)
+    products = dict.fromkeys(line.product_id for line in order.lines)
+    return tuple(v for product_id in products for v in variant_candidates(turn.product(product_id)))
 
 
 def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, narrow: bool = True) -> bool:
@@ -194,17 +203,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             continue
         ctx = UnderstandingContext(
             original_item=this,
-            variants=tuple(
-                Candidate(
-                    item_id=v.item_id,
-                    name=product.name,
-                    options=v.options,
-                    product_id=product.id,
-                    available=v.available,
-                    price_cents=v.price_cents,
-                )
-                for v in product.variants
-            ),
+            variants=variant_candidates(product),
         )
         resolved = None
         for wanted in wanted_parts(text, line.name):

@@ -29,6 +29,7 @@ class Turn:
     u: Understanding
     reread: Callable[[str, State], Understanding]
     store: StoreBackend  # every read of customers, orders and products goes through it
+    products: dict[str, Product] = field(default_factory=dict)  # read once per turn
     parts: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -61,7 +62,9 @@ class Turn:
         return self.store.list_products()
 
     def product(self, product_id: str) -> Product:
-        return self.store.get_product(product_id)
+        if product_id not in self.products:
+            self.products[product_id] = self.store.get_product(product_id)
+        return self.products[product_id]
 
     def next_task(self) -> None:
         """The active request is finished or dropped: the next queued one becomes active."""
@@ -71,6 +74,7 @@ class Turn:
         """Forget cached facts after a write."""
         self.__dict__.pop("customer", None)
         self.__dict__.pop("orders", None)
+        self.products.clear()
 
     # ---- the reply ---------------------------------------------------------------------
 

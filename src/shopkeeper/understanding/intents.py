@@ -9,8 +9,18 @@ This module knows nothing about how intents are recognised.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
-__all__ = ["BITEXT_TO_INTENT", "TASK_INTENTS", "Intent", "describe"]
+__all__ = [
+    "BITEXT_TO_INTENT",
+    "HANDOFF_INTENTS",
+    "POLICY_INTENTS",
+    "REQUEST_KINDS",
+    "TASK_INTENTS",
+    "Intent",
+    "RequestKind",
+    "describe",
+]
 
 
 class Intent(StrEnum):
@@ -115,6 +125,54 @@ TASK_INTENTS: frozenset[Intent] = frozenset(_DESCRIPTIONS) - {
     Intent.GOODBYE,
     Intent.OUT_OF_SCOPE,
 }
+
+# The kinds of account request the agent serves, and the intents that ask for each.
+RequestKind = Literal[
+    "order_status",
+    "cancel",
+    "modify_address",
+    "modify_payment",
+    "modify_items",
+    "return",
+    "exchange",
+    "change_default_address",
+]
+REQUEST_KINDS: dict[Intent, RequestKind] = {
+    Intent.ORDER_STATUS: "order_status",
+    Intent.REFUND_STATUS: "order_status",
+    Intent.CANCEL_ORDER: "cancel",
+    Intent.MODIFY_ITEMS: "modify_items",
+    Intent.MODIFY_ORDER_ADDRESS: "modify_address",
+    Intent.MODIFY_PAYMENT: "modify_payment",
+    Intent.RETURN_ITEMS: "return",
+    Intent.REQUEST_REFUND: "return",
+    Intent.EXCHANGE_ITEMS: "exchange",
+    Intent.CHANGE_DEFAULT_ADDRESS: "change_default_address",
+}
+# Asking for a person.
+HANDOFF_INTENTS = (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT)
+# Questions about the store's policies and accounts, answered from the knowledge base.
+POLICY_INTENTS: frozenset[Intent] = frozenset(
+    {
+        Intent.SHIPPING_OPTIONS,
+        Intent.DELIVERY_TIME,
+        Intent.REFUND_POLICY,
+        Intent.CANCELLATION_POLICY,
+        Intent.PAYMENT_METHODS,
+        Intent.WARRANTY,
+        Intent.CHECK_INVOICE,
+        Intent.GET_INVOICE,
+        Intent.CREATE_ACCOUNT,
+        Intent.EDIT_ACCOUNT,
+        Intent.DELETE_ACCOUNT,
+        Intent.SWITCH_ACCOUNT,
+        Intent.RECOVER_PASSWORD,
+        Intent.REGISTRATION_PROBLEM,
+        Intent.NEWSLETTER,
+        Intent.PAYMENT_PROBLEM,
+        Intent.FEEDBACK,
+    }
+)
 
 BITEXT_TO_INTENT: dict[str, Intent] = {
     "track_order": Intent.ORDER_STATUS,

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shopkeeper.understanding.intents import Intent
+from shopkeeper.understanding.intents import Intent, RequestKind
 
 __all__ = [
     "AddressMention",
@@ -22,9 +22,12 @@ __all__ = [
     "OrderCandidate",
     "OrderResolution",
     "PaymentMention",
+    "Pending",
     "PersonName",
     "Quantity",
     "ReplyReading",
+    "RequestKind",
+    "RequestReading",
     "Understanding",
     "UnderstandingContext",
     "VariantResolution",
@@ -48,17 +51,32 @@ class Candidate(_Model):
 
 
 class OrderCandidate(_Model):
-    """An order of the customer, oldest first in the list the caller passes."""
+    """An order of the customer, oldest first in the list the caller passes: its items (order lines)
+    and every variant of their products (`variants`, each with its `product_id`)."""
 
     order_id: str
     status: str | None = None
     placed_at: str | None = None
     items: tuple[Candidate, ...] = ()
+    variants: tuple[Candidate, ...] = ()
+
+
+class Pending(_Model):
+    """The request being served when the message arrives and what we asked about it: `asked` names
+    the slot of our pending question ("payment_method", "address", "items", "confirm" ...), `kind`
+    and `order_id` the active request, `proposal` whether a proposal awaits a yes."""
+
+    asked: str | None = None
+    kind: RequestKind | None = None
+    order_id: str | None = None
+    proposal: bool = False
 
 
 class UnderstandingContext(_Model):
-    """What the conversation knows when the message arrives. Everything is optional."""
+    """What the conversation knows when the message arrives. Everything is optional; `orders` are
+    the verified customer's (`customer_id`), none before verification."""
 
+    customer_id: str | None = None
     items: tuple[Candidate, ...] = ()
     orders: tuple[OrderCandidate, ...] = ()
     product_names: tuple[str, ...] = ()
@@ -66,6 +84,11 @@ class UnderstandingContext(_Model):
     variants: tuple[Candidate, ...] = ()
     pending_question: str = Field(default="", description="what the assistant last asked, if anything")
     proposal: str = Field(default="", description="the summary of the proposal awaiting a yes, if any")
+    pending: Pending = Pending()
+
+    def order(self, order_id: str | None) -> OrderCandidate | None:
+        """The verified customer's order with this id (None for anyone else's)."""
+        return next((o for o in self.orders if o.order_id == order_id), None)
 
 
 class IntentScore(_Model):
@@ -162,6 +185,15 @@ class VariantResolution(_Model):
     reason: str = ""
 
 
+class RequestReading(_Model):
+    """One request a message makes (`understanding.requests`): the intent, the part of the message
+    that asks it (the whole message when no part of it does), and the orders that part names."""
+
+    intent: Intent
+    part: str
+    order_ids: tuple[str, ...] = ()
+
+
 class Understanding(_Model):
     """What one message says, as proposals: the agent decides and acts on them."""
 
@@ -173,6 +205,9 @@ class Understanding(_Model):
     variant: VariantResolution | None = None
     reply: ReplyReading = ReplyReading(answer="unclear", reason="no answer")
     questions: tuple[str, ...] = Field(default=(), description="the clauses that ask something, verbatim")
+    requests: tuple[RequestReading, ...] = Field(
+        default=(), description="the requests made, in the order written (`read_requests`)"
+    )
 
     @property
     def intent(self) -> Intent:

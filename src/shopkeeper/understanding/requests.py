@@ -1,44 +1,56 @@
-"""Which of the understanding layer's intent proposals a turn acts on.
+"""Which requests a message makes, each with its part of the message: `read_requests`.
 
 The classifier scores each clause; this module decides what counts, using what the conversation
-knows: a lower bar for a request that names an order or product, the customer's answer to our own
-question not mistaken for a new request, "use my card for the price difference" read as an item
-change rather than a payment change (and starting at the sentence that says what changes), and an
-item change recognised from an order, one of its items and a wanted option even when the classifier
-missed it: in the whole message, in one sentence of a long one, or in a clause it read as a payment
-change that names no payment method (`item_changes.py`: typo-tolerant names, "-> 1.5l", "diff on gc").
-A sentence that starts with the request ("Return #W1 via my card: Camera; Backpack.") is that request
-however its clauses read, who pays a price difference is never a policy question, and a change of
-mind drops what came before it. Each request gets its part of the message. It proposes intents; it
-decides nothing else.
+knows (`UnderstandingContext`: the verified customer's orders with their items and their products'
+variants, the request being served and the question we asked): a lower bar for a request that names
+an order or product, the customer's answer to our own question not mistaken for a new request, "use
+my card for the price difference" read as an item change rather than a payment change (and starting
+at the sentence that says what changes), and an item change recognised from an order, one of its
+items and a wanted option even when the classifier missed it: in the whole message, in one sentence
+of a long one, or in a clause it read as a payment change that names no payment method
+(`item_changes.py`: typo-tolerant names, "-> 1.5l", "diff on gc"). A sentence that starts with the
+request ("Return #W1 via my card: Camera; Backpack.") is that request however its clauses read, who
+pays a price difference is never a policy question, and a change of mind drops what came before it.
+It proposes requests; the flows decide what to do with them. Knows nothing of the flows or the store.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
-from shopkeeper.flows.item_changes import CHANGE_WORDS, PRICE_DIFFERENCE, item_change_for
-from shopkeeper.flows.state import TaskKind
-from shopkeeper.flows.turn import Turn
-from shopkeeper.understanding import Intent, IntentScore
+from shopkeeper.understanding.classifier import Fallback, IntentClassifier
+from shopkeeper.understanding.commands import as_commanded
 from shopkeeper.understanding.entities import extract_order_ids, extract_payment_methods
+from shopkeeper.understanding.intents import HANDOFF_INTENTS as HANDOFF
+from shopkeeper.understanding.intents import POLICY_INTENTS, REQUEST_KINDS, Intent
+from shopkeeper.understanding.item_changes import CHANGE_WORDS, PRICE_DIFFERENCE, item_change_for
+from shopkeeper.understanding.models import (
+    IntentScore,
+    RequestReading,
+    Understanding,
+    UnderstandingContext,
+)
+from shopkeeper.understanding.understand import understand
 
-__all__ = ["HANDOFF", "TASKS", "read_intents"]
+__all__ = ["read_requests"]
 
-TASKS: dict[Intent, TaskKind] = {
-    Intent.ORDER_STATUS: "order_status",
-    Intent.REFUND_STATUS: "order_status",
-    Intent.CANCEL_ORDER: "cancel",
-    Intent.MODIFY_ITEMS: "modify_items",
-    Intent.MODIFY_ORDER_ADDRESS: "modify_address",
-    Intent.MODIFY_PAYMENT: "modify_payment",
-    Intent.RETURN_ITEMS: "return",
-    Intent.REQUEST_REFUND: "return",
-    Intent.EXCHANGE_ITEMS: "exchange",
-    Intent.CHANGE_DEFAULT_ADDRESS: "change_default_address",
-}
-HANDOFF = (Intent.HUMAN_AGENT, Intent.CONTACT_SUPPORT)
-ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
+
+@dataclass(frozen=True)
+class _Message:
+    """The message being read: its whole reading, the context, and how a part of it reads alone."""
+
+    u: Understanding
+    context: UnderstandingContext
+    read: Callable[[str], Understanding]
+
+    @property
+    def text(self) -> str:
+        return self.u.text
+
+
+_ANSWERS = (Intent.PROVIDE_INFO, Intent.AFFIRM, Intent.DENY)
 _ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
 _RETURNS = (Intent.RETURN_ITEMS, Intent.REQUEST_REFUND)
 _PRICE_CLAUSE_INTENTS = (Intent.MODIFY_PAYMENT, *_ITEM_CHANGES)
@@ -69,12 +81,12 @@ _HANDOFF_WORDS = re.compile(
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
-def _item_change_for(turn: Turn, part: str | None = None) -> Intent | None:
+def _item_change_for(msg: _Message, part: str | None = None) -> Intent | None:
     """An item change implied by naming an order of ours, one of its items and a wanted change (in
     `part` of the message, by default all of it)."""
     if part is None:
-        return item_change_for(turn, turn.text, turn.u.entities.order_ids)
-    return item_change_for(turn, part, extract_order_ids(part))
+        return item_change_for(msg.text, msg.u.entities.order_ids, msg.context, msg.u.entities.products)
+    return item_change_for(part, extract_order_ids(part), msg.context, msg.u.entities.products)
 
 
 def _own_start(text: str, start: int, earlier: int) -> int:
@@ -89,19 +101,19 @@ def _own_start(text: str, start: int, earlier: int) -> int:
     return start
 
 
-def _payment_is_item_change(turn: Turn, span: str) -> Intent | None:
+def _payment_is_item_change(msg: _Message, span: str) -> Intent | None:
     """A clause read as a payment change that names no payment method but an item of the order and
     what it should become ("On order #W1 I'd like the camera in 3x zoom instead"): an item change."""
     if _METHOD_WORDS.search(span) or extract_payment_methods(span):
         return None
-    return _item_change_for(turn, span)
+    return _item_change_for(msg, span)
 
 
-def _missed_changes(turn: Turn, starts: list[int], intents: list[Intent]) -> list[tuple[int, Intent, str]]:
+def _missed_changes(msg: _Message, starts: list[int], intents: list[Intent]) -> list[tuple[int, Intent, str]]:
     """Item changes the classifier missed inside another request's part of a long message: a
     sentence that names an order, a product and a change ("Also: on order #W2 I'd like the kettle
     changed to 2L."), where no request was recognised, about an order its request has not named."""
-    text, found = turn.text, []
+    text, found = msg.text, []
     seps = list(_SENTENCE.finditer(text))
     # (where the separator before the sentence starts, where the sentence starts, where it ends)
     bounds = [(0, 0), *((m.start(), m.end()) for m in seps)]
@@ -120,10 +132,10 @@ def _missed_changes(turn: Turn, starts: list[int], intents: list[Intent]) -> lis
             and named <= set(extract_order_ids(earlier))
         ):
             continue  # more about the change already asked for
-        if turn.state.customer_id:
-            intent = _item_change_for(turn, sentence)
+        if msg.context.customer_id:
+            intent = _item_change_for(msg, sentence)
         else:  # before verification: the order's items are unknown, its status decides later
-            products = [p.lower() for p in turn.u.entities.products]
+            products = [p.lower() for p in msg.u.entities.products]
             change = CHANGE_WORDS.search(sentence) and any(p in sentence.lower() for p in products)
             intent = Intent.MODIFY_ITEMS if change else None
         if intent is not None:
@@ -145,28 +157,32 @@ _IDENTITY = re.compile(
 )
 
 
-def _requests_in(turn: Turn, words: str) -> list[tuple[Intent, str]]:
+def _requests_in(msg: _Message, words: str) -> list[tuple[Intent, str]]:
     """The requests `words` (a part of the message) make when read on their own; identity details
     given there ("names grace garcia, zip 12345 cancel #W1") are read by the identity flow and
     left out here, so the request is not mistaken for an answer."""
-    u = turn.reread(words, turn.state)
+    u = msg.read(words)
     if (u.entities.name or u.entities.zip_codes or u.entities.emails) and (
         rest := _IDENTITY.sub(" ", words).strip(" ,.")
     ):
-        u = turn.reread(rest, turn.state)
+        u = msg.read(rest)
     need = 0.15 if u.entities.order_ids or u.entities.products else 0.45
-    found = [(s.intent, words) for s in u.intents if s.intent in TASKS and s.confidence >= need]
-    if not found and (change := item_change_for(turn, words, u.entities.order_ids)) is not None:
+    found = [(s.intent, words) for s in u.intents if s.intent in REQUEST_KINDS and s.confidence >= need]
+    if (
+        not found
+        and (change := item_change_for(words, u.entities.order_ids, msg.context, msg.u.entities.products))
+        is not None
+    ):
         found = [(change, words)]
     return found[:1]
 
 
-def _after_change_of_mind(turn: Turn, pairs: list[tuple[Intent, str]]) -> list[tuple[Intent, str]]:
+def _after_change_of_mind(msg: _Message, pairs: list[tuple[Intent, str]]) -> list[tuple[Intent, str]]:
     """ "I need a new address on an order. Wait, no, sorry. I'd like to cancel #W1": the requests
     before the change of mind are dropped when another request follows it. When none was read after
     it (one long clause: "gotta change the shipping addy actually no names olivia ito, zip 80218
     cancel #w1 pls"), the words after it are read on their own; identity details there don't matter."""
-    text = turn.text
+    text = msg.text
     marks = list(_CHANGE_OF_MIND.finditer(text))
     if not marks:
         return pairs
@@ -176,76 +192,23 @@ def _after_change_of_mind(turn: Turn, pairs: list[tuple[Intent, str]]) -> list[t
     spans = [(text.find(p), text.find(p) + len(p)) if p != text else (-1, -1) for _, p in pairs]
     before = [0 <= a < last.start() and b <= boundary for a, b in spans]
     if any(
-        i in TASKS and b >= 0 and not gone for (i, _), (_, b), gone in zip(pairs, spans, before, strict=True)
+        i in REQUEST_KINDS and b >= 0 and not gone
+        for (i, _), (_, b), gone in zip(pairs, spans, before, strict=True)
     ):
-        return [(i, p) for (i, p), gone in zip(pairs, before, strict=True) if not (i in TASKS and gone)]
-    if not any(i in TASKS for i, _ in pairs):
+        return [
+            (i, p) for (i, p), gone in zip(pairs, before, strict=True) if not (i in REQUEST_KINDS and gone)
+        ]
+    if not any(i in REQUEST_KINDS for i, _ in pairs):
         return pairs
-    after = _requests_in(turn, text[last.end() :].strip(" ,.!?"))
+    after = _requests_in(msg, text[last.end() :].strip(" ,.!?"))
     if not after:
         return pairs
     # the requests read before the change of mind, or in the whole message, give way to it
     return [
         (i, p)
         for (i, p), gone, (a, _) in zip(pairs, before, spans, strict=True)
-        if not (i in TASKS and (gone or a < 0))
+        if not (i in REQUEST_KINDS and (gone or a < 0))
     ] + after
-
-
-_COMMAND = re.compile(
-    r"(?:(?:hi|hello|hey|yo|so|ok|okay|also|and|then|please|pls|plz)\b[,!]?\s+)*"
-    r"(?:for\s+(?:order\s+)?#?\s*w?-?\d{7}\s*,?\s*)?(?:please\s+|pls\s+)?"
-    r"(?P<verb>return|send back|exchange|cancel)\b",
-    re.I,
-)
-_COMMANDED = {"return": Intent.RETURN_ITEMS, "send back": Intent.RETURN_ITEMS, "cancel": Intent.CANCEL_ORDER}
-
-
-def _commands(turn: Turn) -> list[tuple[int, int, Intent]]:
-    """Sentences that start with the request itself and name an order: "Return #W1 via my card: Action
-    Camera; Backpack." (start, end, intent). The verb says what the whole sentence asks, however the
-    classifier read its clauses (a list split at ";" reads as answers or a payment change)."""
-    text, found = turn.text, []
-    begins = [0, *(m.end() for m in re.finditer(r"(?<=[.!?])\s+", text))]
-    for b, e in zip(begins, [*begins[1:], len(text)], strict=True):
-        m = _COMMAND.match(text, b)
-        ids = extract_order_ids(text[b:e])
-        if m is None or not ids:
-            continue
-        verb = m.group("verb").lower()
-        if verb == "exchange":
-            intent = next(
-                (
-                    Intent.MODIFY_ITEMS if o.status == "pending" else Intent.EXCHANGE_ITEMS
-                    for o in map(turn.order, ids)
-                    if o is not None
-                ),
-                Intent.EXCHANGE_ITEMS,
-            )
-        else:
-            intent = _COMMANDED[verb]
-        found.append((b, e, intent))
-    return found
-
-
-def _as_commanded(turn: Turn, kept: list[IntentScore]) -> list[IntentScore]:
-    """The intents read in a commanding sentence are that sentence's request (added when none was read)."""
-    out = list(kept)
-    for b, e, intent in _commands(turn):
-        sentence = turn.text[b:e].strip()
-        # the whole message's reading is about this sentence when no other one names an order
-        whole = set(turn.u.entities.order_ids) <= set(extract_order_ids(sentence))
-        inside = [
-            k
-            for k, s in enumerate(out)
-            if s.intent in TASKS and (b <= turn.text.find(s.span) < e if s.span != turn.text else whole)
-        ]
-        if not inside:
-            out.append(IntentScore(intent=intent, confidence=0.0, span=sentence, source="rule"))
-            continue
-        for k in inside:
-            out[k] = IntentScore(intent=intent, confidence=out[k].confidence, span=sentence, source="rule")
-    return out
 
 
 def _parts(text: str, starts: list[int]) -> list[str]:
@@ -261,31 +224,33 @@ def _parts(text: str, starts: list[int]) -> list[str]:
     return out
 
 
-def _change_for(turn: Turn) -> Intent:
-    return _item_change_for(turn) or (
-        Intent.EXCHANGE_ITEMS if re.search(r"\bexchang", turn.text, re.I) else Intent.MODIFY_ITEMS
+def _change_for(msg: _Message) -> Intent:
+    return _item_change_for(msg) or (
+        Intent.EXCHANGE_ITEMS if re.search(r"\bexchang", msg.text, re.I) else Intent.MODIFY_ITEMS
     )
 
 
-def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, str]]:
-    """The intents this turn acts on, requests in the order written, each with its part of the message."""
-    u = turn.u
+def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Intent, str]]:
+    """The intents acted on, requests in the order written, each with its part of the message."""
+    u = msg.u
     specific = bool(u.entities.order_ids or u.entities.products)
     top = u.intents[0] if u.intents else None
     kept = []
     for s in u.intents:
         need = 0.45
         if s.intent in HANDOFF:
-            need = 0.6 if _HANDOFF_WORDS.search(s.span or turn.text) else 0.95
-        if s.intent in TASKS:
+            need = 0.6 if _HANDOFF_WORDS.search(s.span or msg.text) else 0.95
+        if s.intent in REQUEST_KINDS:
             need = 0.15 if specific else (0.2 if s is top else need)
         if s.intent in policy_intents and PRICE_DIFFERENCE.search(s.span or "") and "?" not in s.span:
             continue  # "any difference can go on PayPal" says who pays for a change; it asks nothing
         if s.confidence >= need:
             kept.append(s)
-    kept = _as_commanded(turn, kept)
+    kept = as_commanded(msg.u, msg.context, kept)
     # Requests in the order the customer wrote them; the rest by confidence.
-    position = {id(s): (turn.text.find(s.span) if s.span and s.intent in TASKS else 10**6) for s in kept}
+    position = {
+        id(s): (msg.text.find(s.span) if s.span and s.intent in REQUEST_KINDS else 10**6) for s in kept
+    }
     ordered = sorted(kept, key=lambda s: (position[id(s)], -s.confidence))
     starts = [position[id(s)] if position[id(s)] < 10**6 else -1 for s in ordered]
     # "Use my Visa for the price difference" belongs to an item change, not a payment change: the
@@ -296,7 +261,7 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
         if s.intent in _PRICE_CLAUSE_INTENTS and PRICE_DIFFERENCE.search(s.span or "") and starts[k] >= 0:
             earlier = max((st for st in starts[:k] if 0 <= st < starts[k]), default=None)
             # The first request recognised: the sentences before it belong to no other one.
-            own = 0 if earlier is None else _own_start(turn.text, starts[k], earlier)
+            own = 0 if earlier is None else _own_start(msg.text, starts[k], earlier)
             if own == starts[k] and intents and intents[-1] in _ITEM_CHANGES:
                 intents.append(intents[-1])  # the item change just before it, recognised on its own
                 continue
@@ -304,35 +269,35 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
             if s.intent != Intent.MODIFY_PAYMENT:
                 intents.append(s.intent)
                 continue
-            end = next((st for st in sorted(starts) if st > starts[k]), len(turn.text))
-            intents.append(_item_change_for(turn, turn.text[starts[k] : end]) or _change_for(turn))
+            end = next((st for st in sorted(starts) if st > starts[k]), len(msg.text))
+            intents.append(_item_change_for(msg, msg.text[starts[k] : end]) or _change_for(msg))
         elif (
             s.intent == Intent.MODIFY_PAYMENT
             and starts[k] >= 0
-            and (change := _payment_is_item_change(turn, s.span))
+            and (change := _payment_is_item_change(msg, s.span))
         ) or (  # "On my pending order #W1 I'd like the puzzle in 500 pieces instead", read as a status;
             # "order #w1: hiikng pants -> grey, diff on pp", read as a cancellation or a status
             s.intent in _OWN_WORDS
             and (s.confidence < 0.8 or not _OWN_WORDS[s.intent].search(s.span or ""))
             and starts[k] >= 0
-            and (change := _item_change_for(turn, s.span))
+            and (change := _item_change_for(msg, s.span))
         ):
             intents.append(change)
         else:
             intents.append(s.intent)
-    for begin, intent, sentence in _missed_changes(turn, starts, intents):
+    for begin, intent, sentence in _missed_changes(msg, starts, intents):
         k = next((j for j, st in enumerate(starts) if st > begin or st < 0), len(starts))
         ordered.insert(k, IntentScore(intent=intent, confidence=0.0, span=sentence, source="rule"))
         intents.insert(k, intent)
         starts.insert(k, begin)
     # The whole message read as an item change, when a clause of it is that change: one request.
     changes = [k for k, i in enumerate(intents) if i in _ITEM_CHANGES and starts[k] >= 0]
-    whole = [k for k in changes if ordered[k].span == turn.text]
+    whole = [k for k in changes if ordered[k].span == msg.text]
     if whole and len(changes) > 1:
         starts[whole[0]] = -2
     # Likewise a return: the whole message read as a refund request, a clause of it as the return.
     returns = [k for k, i in enumerate(intents) if i in _RETURNS and starts[k] >= 0]
-    whole = [k for k in returns if ordered[k].span == turn.text]
+    whole = [k for k in returns if ordered[k].span == msg.text]
     if whole and len(returns) > 1:
         starts[whole[0]] = -2
     # A change request's "use my card for the price difference" clause stays with the change.
@@ -345,15 +310,16 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
         )
         if detail and starts[k] >= 0:
             starts[k] = -2
-    parts = _parts(turn.text, [st if st != -2 else -1 for st in starts])
+    parts = _parts(msg.text, [st if st != -2 else -1 for st in starts])
     pairs = [(i, p) for i, p, st in zip(intents, parts, starts, strict=True) if st != -2]
-    if not any(i in TASKS for i, _ in pairs) and (implied := _item_change_for(turn)) is not None:
-        pairs.insert(0, (implied, turn.text))
-    asked, state = turn.state.asked, turn.state
-    if asked and (state.task is not None or state.proposal is not None):
-        active = state.task.kind if state.task else None
+    if not any(i in REQUEST_KINDS for i, _ in pairs) and (implied := _item_change_for(msg)) is not None:
+        pairs.insert(0, (implied, msg.text))
+    pending = msg.context.pending
+    asked = pending.asked
+    if asked and (pending.kind is not None or pending.proposal):
+        active = pending.kind
         confident = {s.intent for s in kept if s.confidence >= 0.8}
-        current = state.task.order_id if state.task else None
+        current = pending.order_id
         other_order = bool(set(u.entities.order_ids) - {current})
         names_order = bool(u.entities.order_ids)
         # A payment method or an address given as the answer to our own question is that answer, not a
@@ -364,24 +330,42 @@ def read_intents(turn: Turn, policy_intents: set[Intent]) -> list[tuple[Intent, 
             for i, p in pairs
             if i in HANDOFF
             or (
-                i in TASKS
-                and TASKS[i] != active
+                i in REQUEST_KINDS
+                and REQUEST_KINDS[i] != active
                 and (i in confident or names_order)
                 and asked != "order_id"
                 and (i not in answered or other_order)
             )
-            or (i in policy_intents and "?" in turn.text)
+            or (i in policy_intents and "?" in msg.text)
         ]
-    pairs = _after_change_of_mind(turn, pairs)
+    pairs = _after_change_of_mind(msg, pairs)
     seen: list[tuple[Intent, str]] = []
     for i, p in pairs:
-        if i in ANSWERS:
+        if i in _ANSWERS:
             continue
-        if i in TASKS and any(
+        if i in REQUEST_KINDS and any(
             j == i and set(extract_order_ids(q)) == set(extract_order_ids(p)) for j, q in seen
         ):
             continue  # the same request twice (two clauses about one order)
-        if i not in TASKS and any(j == i for j, _ in seen):
+        if i not in REQUEST_KINDS and any(j == i for j, _ in seen):
             continue
         seen.append((i, p))
     return seen
+
+
+def read_requests(
+    u: Understanding,
+    context: UnderstandingContext,
+    *,
+    fallback: Fallback | None = None,
+    classifier: IntentClassifier | None = None,
+) -> tuple[RequestReading, ...]:
+    """The requests the message read as `u` makes, in the order written, each with its part of the
+    message: account requests (`REQUEST_KINDS`), hand-offs (`HANDOFF_INTENTS`) and questions (policy
+    questions, `POLICY_INTENTS`, among them). A part read on its own is read with the same `context` (rules only)."""
+
+    def read(words: str) -> Understanding:
+        return understand(words, context, fallback=fallback, classifier=classifier)
+
+    pairs = _read(_Message(u, context, read), POLICY_INTENTS)
+    return tuple(RequestReading(intent=i, part=p, order_ids=tuple(extract_order_ids(p))) for i, p in pairs)

@@ -1,11 +1,12 @@
 """An item change recognised from what a message names, when the classifier did not read one.
 
-A message asks to change an item of an order when it names one of our orders, one of that order's
-items (typo-tolerantly: "gaimng mouse", "the Indoor Security Cameera") and either a change ("instead",
-"changed to", "->", "use my Visa for the price difference", "diff on gc") or an option value of that
-product that the item does not have yet ("the camera in 4K", "1080p for the Action Camera", "kettle
--> 1.5l"). A pending order's items are modified, a delivered order's exchanged. Reads the order's
-lines and its products' variants through the turn; decides nothing else.
+A message asks to change an item of an order when it names one of the customer's orders, one of that
+order's items (typo-tolerantly: "gaimng mouse", "the Indoor Security Cameera") and either a change
+("instead", "changed to", "->", "use my Visa for the price difference", "diff on gc") or an option
+value of that product that the item does not have yet ("the camera in 4K", "1080p for the Action
+Camera", "kettle -> 1.5l"). A pending order's items are modified, a delivered order's exchanged.
+Reads the orders, their items and their products' variants from the `UnderstandingContext`; knows
+nothing of the store or the flows.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from shopkeeper.domain import Order
-from shopkeeper.flows.slots import line_candidates
-from shopkeeper.flows.turn import Turn
-from shopkeeper.understanding import Candidate, Intent
+from shopkeeper.understanding.intents import Intent
+from shopkeeper.understanding.models import OrderCandidate, UnderstandingContext
 from shopkeeper.understanding.references import option_mentions, resolve_items
 
 __all__ = ["CHANGE_WORDS", "PRICE_DIFFERENCE", "item_change_for"]
@@ -35,41 +34,41 @@ PRICE_DIFFERENCE = re.compile(
 _NOT_A_CHANGE = re.compile(r"\b(return|refund|cancel|address|track|tracking|where is)\b", re.I)
 
 
-def _wants_other_value(turn: Turn, text: str, order: Order, item_ids: Iterable[str]) -> bool:
+def _wants_other_value(text: str, order: OrderCandidate, item_ids: Iterable[str]) -> bool:
     """Whether `text` names an option value of a named item's product that the item does not have."""
-    for line in order.lines:
-        if line.item_id not in item_ids:
+    for item in order.items:
+        if item.item_id not in item_ids:
             continue
-        variants = tuple(
-            Candidate(item_id=v.item_id, name=line.name, options=v.options)
-            for v in turn.product(line.product_id).variants
-        )
+        variants = [v for v in order.variants if v.product_id == item.product_id]
         for key, values in option_mentions(text, variants).items():
-            if any(value != line.options.get(key) for value in values):
+            if any(value != item.options.get(key) for value in values):
                 return True
     return False
 
 
-def item_change_for(turn: Turn, text: str, order_ids: Iterable[str]) -> Intent | None:
+def item_change_for(
+    text: str, order_ids: Iterable[str], context: UnderstandingContext, products: Iterable[str] = ()
+) -> Intent | None:
     """The item change `text` asks for on one of `order_ids` (the verified customer's own), if any.
-    Before verification the orders are unknown: a product of the catalog named with an order and a
-    change is an item change (the order's status decides which kind once it is known)."""
+    Before verification the orders are unknown: a product of the catalog (`products`, those the whole
+    message names) named with an order and a change is an item change (the order's status decides
+    which kind once it is known)."""
     order_ids = list(order_ids)
-    if not turn.state.customer_id:
+    if not context.customer_id:
         low = text.lower()
-        in_catalog = any(p.lower() in low for p in turn.u.entities.products)
+        in_catalog = any(p.lower() in low for p in products)
         cue = CHANGE_WORDS.search(text) or PRICE_DIFFERENCE.search(text)
         return Intent.MODIFY_ITEMS if order_ids and in_catalog and cue else None
     for oid in order_ids:
-        order = turn.order(oid)
+        order = context.order(oid)
         if order is None or order.status not in ("pending", "delivered"):
             continue
-        named = resolve_items(text, line_candidates(order))
+        named = resolve_items(text, order.items)
         if not named.reason.startswith("name") or not named.item_ids:
             continue
         change = bool(CHANGE_WORDS.search(text) or PRICE_DIFFERENCE.search(text))
         if not change and not _NOT_A_CHANGE.search(text):
-            change = _wants_other_value(turn, text, order, named.item_ids)
+            change = _wants_other_value(text, order, named.item_ids)
         if change:
             return Intent.MODIFY_ITEMS if order.status == "pending" else Intent.EXCHANGE_ITEMS
     return None

@@ -1,0 +1,74 @@
+"""Sentences that start with the request itself: "Return #W1 via my card: Action Camera; Backpack."
+
+A sentence that opens with "return", "send back", "exchange" or "cancel" (after a greeting or "for
+order #W1,") and names an order is that request, however the classifier read its clauses (a list
+split at ";" reads as answers or a payment change). An exchange of a pending order is an item
+change. Reads the orders' statuses from the `UnderstandingContext`; knows nothing of the flows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shopkeeper.understanding.entities import extract_order_ids
+from shopkeeper.understanding.intents import REQUEST_KINDS, Intent
+from shopkeeper.understanding.models import IntentScore, Understanding, UnderstandingContext
+
+__all__ = ["as_commanded"]
+
+_COMMAND = re.compile(
+    r"(?:(?:hi|hello|hey|yo|so|ok|okay|also|and|then|please|pls|plz)\b[,!]?\s+)*"
+    r"(?:for\s+(?:order\s+)?#?\s*w?-?\d{7}\s*,?\s*)?(?:please\s+|pls\s+)?"
+    r"(?P<verb>return|send back|exchange|cancel)\b",
+    re.I,
+)
+_COMMANDED = {"return": Intent.RETURN_ITEMS, "send back": Intent.RETURN_ITEMS, "cancel": Intent.CANCEL_ORDER}
+
+
+def _commands(text: str, context: UnderstandingContext) -> list[tuple[int, int, Intent]]:
+    """Sentences that start with the request itself and name an order: "Return #W1 via my card: Action
+    Camera; Backpack." (start, end, intent). The verb says what the whole sentence asks, however the
+    classifier read its clauses (a list split at ";" reads as answers or a payment change)."""
+    found = []
+    begins = [0, *(m.end() for m in re.finditer(r"(?<=[.!?])\s+", text))]
+    for b, e in zip(begins, [*begins[1:], len(text)], strict=True):
+        m = _COMMAND.match(text, b)
+        ids = extract_order_ids(text[b:e])
+        if m is None or not ids:
+            continue
+        verb = m.group("verb").lower()
+        if verb == "exchange":
+            intent = next(
+                (
+                    Intent.MODIFY_ITEMS if o.status == "pending" else Intent.EXCHANGE_ITEMS
+                    for o in map(context.order, ids)
+                    if o is not None
+                ),
+                Intent.EXCHANGE_ITEMS,
+            )
+        else:
+            intent = _COMMANDED[verb]
+        found.append((b, e, intent))
+    return found
+
+
+def as_commanded(
+    u: Understanding, context: UnderstandingContext, kept: list[IntentScore]
+) -> list[IntentScore]:
+    """The intents read in a commanding sentence are that sentence's request (added when none was read)."""
+    out = list(kept)
+    for b, e, intent in _commands(u.text, context):
+        sentence = u.text[b:e].strip()
+        # the whole message's reading is about this sentence when no other one names an order
+        whole = set(u.entities.order_ids) <= set(extract_order_ids(sentence))
+        inside = [
+            k
+            for k, s in enumerate(out)
+            if s.intent in REQUEST_KINDS and (b <= u.text.find(s.span) < e if s.span != u.text else whole)
+        ]
+        if not inside:
+            out.append(IntentScore(intent=intent, confidence=0.0, span=sentence, source="rule"))
+            continue
+        for k in inside:
+            out[k] = IntentScore(intent=intent, confidence=out[k].confidence, span=sentence, source="rule")
+    return out

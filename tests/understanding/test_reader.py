@@ -1,0 +1,44 @@
+"""The reader (`understanding.requests.read_requests`): which requests a message makes, from the
+message and the conversation's context alone (no store, no flows)."""
+
+from __future__ import annotations
+
+from shopkeeper.understanding import Candidate, Intent, OrderCandidate, UnderstandingContext, understand
+from shopkeeper.understanding.models import Pending
+from shopkeeper.understanding.requests import read_requests
+
+_CAMERA = Candidate(
+    item_id="1000000001", name="Action Camera", options={"resolution": "1080p"}, product_id="p1"
+)
+_VARIANTS = (
+    Candidate(item_id="1000000001", name="Action Camera", options={"resolution": "1080p"}, product_id="p1"),
+    Candidate(item_id="1000000002", name="Action Camera", options={"resolution": "4K"}, product_id="p1"),
+)
+
+
+def _context(status: str, **fields: object) -> UnderstandingContext:
+    order = OrderCandidate(order_id="#W1111111", status=status, items=(_CAMERA,), variants=_VARIANTS)
+    return UnderstandingContext(customer_id="c1", orders=(order,), product_names=("Action Camera",), **fields)  # type: ignore[arg-type]
+
+
+def _read(text: str, context: UnderstandingContext) -> list[tuple[Intent, str, tuple[str, ...]]]:
+    return [(r.intent, r.part, r.order_ids) for r in read_requests(understand(text, context), context)]
+
+
+def test_an_option_value_the_item_lacks_is_an_item_change_of_the_order_named() -> None:
+    text = "order #W1111111: the action camera in 4K please"
+    assert [i for i, _, _ in _read(text, _context("pending"))] == [Intent.MODIFY_ITEMS]
+    assert [i for i, _, _ in _read(text, _context("delivered"))] == [Intent.EXCHANGE_ITEMS]
+    assert _read(text, _context("pending"))[0][2] == ("#W1111111",)
+
+
+def test_an_answer_to_our_own_question_is_not_a_new_request() -> None:
+    asked = Pending(asked="payment_method", kind="modify_items", order_id="#W1111111")
+    context = _context("pending", pending=asked)
+    assert not [i for i, _, _ in _read("use my paypal account please", context) if i == Intent.MODIFY_PAYMENT]
+
+
+def test_before_verification_a_catalog_product_with_an_order_and_a_change_is_an_item_change() -> None:
+    context = UnderstandingContext(product_names=("Action Camera",))
+    text = "on #W1111111 please switch the Action Camera to 4K instead"
+    assert [i for i, _, _ in _read(text, context)] == [Intent.MODIFY_ITEMS]
