@@ -42,3 +42,15 @@ def test_before_verification_a_catalog_product_with_an_order_and_a_change_is_an_
     context = UnderstandingContext(product_names=("Action Camera",))
     text = "on #W1111111 please switch the Action Camera to 4K instead"
     assert [i for i, _, _ in _read(text, context)] == [Intent.MODIFY_ITEMS]
+
+
+def test_the_slot_readings_are_the_whole_readings_without_the_intents() -> None:
+    from shopkeeper.understanding import read_items, read_variant
+
+    text = "the action camera in 4K"
+    whole = understand(text, UnderstandingContext(items=(_CAMERA,), variants=_VARIANTS))
+    assert read_items(text, (_CAMERA,), _VARIANTS) == whole.items
+    alone = understand(text, UnderstandingContext(original_item=_CAMERA, variants=_VARIANTS)).variant
+    assert read_variant(text, _CAMERA, _VARIANTS) == alone
+    assert read_variant(text, _CAMERA, _VARIANTS) is not None
+    assert read_items("  ", (_CAMERA,)) is None

@@ -191,11 +191,10 @@ def _apply_corrections(turn: Turn, *, restated: bool = False) -> bool:
     order = turn.order(task.order_id)
     if order is not None:
         if task.kind in ("return", "exchange", "modify_items"):
-            slots.fill_items(turn, task, order, replace=True)  # same items: choices are kept
+            # same items: choices are kept; items said to be missing join the ones proposed
+            slots.fill_items(turn, task, order, replace=True, adds=turn.u.reply.adds)
         if task.kind in ("exchange", "modify_items"):
             slots.fill_new_items(turn, task, order, replace=True)
-        if turn.u.reply.adds and task.kind in ("return", "exchange", "modify_items"):
-            _keep_proposed(task, before)
         if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
             turn.u.entities.payment_methods or "_" in turn.text
         ):
@@ -207,15 +206,6 @@ def _apply_corrections(turn: Turn, *, restated: bool = False) -> bool:
     if task.kind in ("modify_address", "change_default_address") and turn.u.entities.address:
         slots.fill_address(turn, task)
     return task != before
-
-
-def _keep_proposed(task: Task, before: Task) -> None:
-    """Items said to be missing join the ones proposed (with their new variants), never replace them."""
-    chosen = dict(zip(task.item_ids, task.new_item_ids, strict=True))
-    proposed = dict(zip(before.item_ids, before.new_item_ids, strict=True))
-    ids = [*before.item_ids, *(i for i in task.item_ids if i not in proposed)]
-    task.item_ids = ids
-    task.new_item_ids = [chosen.get(i) or proposed.get(i) for i in ids]
 
 
 def advance(turn: Turn) -> None:

@@ -14,9 +14,10 @@ from shopkeeper.domain import Order, OrderLine, PaymentMethod, Product, format_m
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
-from shopkeeper.understanding import Candidate, UnderstandingContext, understand
+from shopkeeper.understanding import Candidate
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
+from shopkeeper.understanding.understand import read_items, read_variant
 
 __all__ = [
     "allowed_methods",
@@ -113,22 +114,22 @@ def _order_variants(turn: Turn, order: Order) -> tuple[Candidate, ...]:
     return tuple(v for product_id in products for v in variant_candidates(turn.product(product_id)))
 
 
-def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, narrow: bool = True) -> bool:
+def fill_items(
+    turn: Turn, task: Task, order: Order, *, replace: bool = False, narrow: bool = True, adds: bool = False
+) -> bool:
     """Set the items of `order` the message points at; True if it named any.
 
     With `replace`, named items replace the chosen ones (choices for the same items are kept); without
     `narrow`, naming some of the chosen items keeps them all ("the vacuum as bagless", answering what
-    the vacuum should become, does not drop the speaker chosen with it). A correction that says an
-    item "is missing" adds it; one that gives a chosen item a new variant ("the speaker should be
-    red") keeps the others, unless it says "only" or "just".
+    the vacuum should become, does not drop the speaker chosen with it). A correction that adds
+    (`adds`: the reply to a proposal reads as adding, "the backpack too") or says an item "is
+    missing" adds it to the chosen ones, with their new variants: the one place that does. One
+    that gives a chosen item a new variant ("the speaker should be red") keeps the others, unless
+    it says "only" or "just".
     """
-    ctx = UnderstandingContext(
-        items=line_candidates(order),
-        product_names=tuple(line.name for line in order.lines),
-        variants=_order_variants(turn, order),  # "ventilation low" is an option, not a missing item
-    )
+    variants = _order_variants(turn, order)  # "ventilation low" is an option, not a missing item
     ids = _named_items(turn.text, order)
-    resolved = understand(turn.text, ctx).items
+    resolved = read_items(turn.text, line_candidates(order), variants)
     if resolved is not None and resolved.unmatched:  # named, not dropped: "the toaster" is not there
         listed = " or ".join(f'"{m}"' for m in resolved.unmatched)
         turn.say(f"I couldn't find {listed} in order {order.id}.")
@@ -143,13 +144,13 @@ def fill_items(turn: Turn, task: Task, order: Order, *, replace: bool = False, n
         return bool(ids)
     if not narrow and set(ids) <= set(task.item_ids):
         return True
-    if replace and task.item_ids and _MISSING.search(turn.text):
-        # "the earbuds is missing": added to what is chosen, not instead of it
+    if replace and task.item_ids and (adds or _MISSING.search(turn.text)):
+        # "the earbuds is missing", "the earbuds too": added to what is chosen, not instead of it
         added = [i for i in ids if i not in task.item_ids]
         task.item_ids += added
         task.new_item_ids += [None] * len(added)
         return True
-    if replace and set(ids) <= set(task.item_ids) and _new_variant_said(turn.text, order, ids, ctx.variants):
+    if replace and set(ids) <= set(task.item_ids) and _new_variant_said(turn.text, order, ids, variants):
         return True  # "the speaker should be red": a new variant for it; the other items stay
     task.item_ids = ids
     task.new_item_ids = [None] * len(ids)
@@ -201,13 +202,10 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         if direct and direct[0].item_id != item_id:
             task.new_item_ids[index] = direct[0].item_id
             continue
-        ctx = UnderstandingContext(
-            original_item=this,
-            variants=variant_candidates(product),
-        )
+        variants = variant_candidates(product)
         resolved = None
         for wanted in wanted_parts(text, line.name):
-            resolved = understand(wanted, ctx).variant
+            resolved = read_variant(wanted, this, variants)
             if (
                 resolved is not None
                 and resolved.item_id is not None

@@ -6,22 +6,15 @@ serve the next turn. Plain data with no behaviour; flows read and change it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from shopkeeper.understanding.intents import RequestKind
+
 __all__ = ["WRITE_KINDS", "Proposal", "State", "Task", "TaskKind"]
 
-TaskKind = Literal[
-    "order_status",
-    "cancel",
-    "modify_address",
-    "modify_payment",
-    "modify_items",
-    "return",
-    "exchange",
-    "change_default_address",
-]
+TaskKind = RequestKind  # the kinds of request the understanding layer reads (`REQUEST_KINDS`)
 WRITE_KINDS: tuple[TaskKind, ...] = (
     "cancel",
     "modify_address",

@@ -1,7 +1,10 @@
 """One turn's working set: the store, the state, what the message says, and the reply being built.
 
-Flows receive a `Turn`, read facts through it (the verified customer, their orders, products) and add
-to the reply with `say()` / `ask()` / `propose()`. Nothing here decides anything.
+Flows receive a `Turn`, read facts through it (the verified customer, their orders, products, each
+product read once per turn) and add to the reply with `say()` / `ask()` / `propose()`. What the
+message says comes from the understanding layer: `u` (with the requests it makes, `u.requests`), and
+`about(text)` for a part of it or an earlier message, read by the one entry point the agent hands
+over (`reread`). Flows never read raw text for requests. Nothing here decides anything.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ class Turn:
     state: State
     text: str
     u: Understanding
-    reread: Callable[[str, State], Understanding]
+    reread: Callable[[str, State], Understanding]  # the understanding layer, with the conversation's context
     store: StoreBackend  # every read of customers, orders and products goes through it
     products: dict[str, Product] = field(default_factory=dict)  # read once per turn
     parts: list[str] = field(default_factory=list)

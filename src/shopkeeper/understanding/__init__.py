@@ -1,7 +1,9 @@
 """Understanding: one customer message in, proposals out (intents, entities, resolved references).
 
 Call `understand(text, context)`; build `context` from what the conversation knows (order lines and
-variants as `Candidate`, orders as `OrderCandidate`). The pieces are usable alone: `extract_entities`,
+variants as `Candidate`, orders as `OrderCandidate`, the request being served as `Pending`);
+`read_requests(u, context)` says which requests the message makes, each with its part of it, and
+`read_items` / `read_variant` read the items and the wanted variant a part of it names. The pieces are usable alone: `extract_entities`,
 `resolve_items`, `resolve_order`, `resolve_variant`, `get_classifier`. Nothing here writes to the store,
 imports an LLM client or knows the flows; importing this package does no work (the classifier loads or
 trains on first use).
@@ -21,14 +23,17 @@ from shopkeeper.understanding.models import (
     OrderCandidate,
     OrderResolution,
     PaymentMention,
+    Pending,
     PersonName,
     Quantity,
+    RequestReading,
     Understanding,
     UnderstandingContext,
     VariantResolution,
 )
 from shopkeeper.understanding.references import resolve_items, resolve_order
-from shopkeeper.understanding.understand import understand
+from shopkeeper.understanding.requests import read_requests
+from shopkeeper.understanding.understand import read_items, read_variant, understand
 from shopkeeper.understanding.variants import resolve_variant
 
 __all__ = [
@@ -45,14 +50,19 @@ __all__ = [
     "OrderCandidate",
     "OrderResolution",
     "PaymentMention",
+    "Pending",
     "PersonName",
     "Quantity",
+    "RequestReading",
     "Understanding",
     "UnderstandingContext",
     "VariantResolution",
     "describe",
     "extract_entities",
     "get_classifier",
+    "read_items",
+    "read_requests",
+    "read_variant",
     "resolve_items",
     "resolve_order",
     "resolve_variant",

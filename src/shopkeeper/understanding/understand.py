@@ -11,18 +11,28 @@ except the classifier's weights cache, and nothing here knows about flows, polic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
 from shopkeeper.understanding.entities import extract_entities
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
-from shopkeeper.understanding.models import Entities, IntentScore, Understanding, UnderstandingContext
+from shopkeeper.understanding.models import (
+    Candidate,
+    Entities,
+    IntentScore,
+    ItemResolution,
+    Understanding,
+    UnderstandingContext,
+    VariantResolution,
+)
 from shopkeeper.understanding.proposal_reply import read_proposal_reply
 from shopkeeper.understanding.questions import question_clauses
 from shopkeeper.understanding.references import known_order_ids, resolve_items, resolve_order
 from shopkeeper.understanding.small_talk import read_small_talk
 from shopkeeper.understanding.variants import resolve_variant
 
-__all__ = ["understand"]
+__all__ = ["read_items", "read_variant", "understand"]
 
 _SHORT_ANSWER_WORDS = 4
 _TASK_CONFIDENCE = 0.5
@@ -65,6 +75,24 @@ def _intents(
     return scores
 
 
+def read_items(
+    text: str, items: Sequence[Candidate], variants: Sequence[Candidate] = ()
+) -> ItemResolution | None:
+    """Which of `items` the message (or a part of it) points at: `Understanding.items`, read alone
+    (no intents). `variants` are option values that describe, not name ("ventilation low")."""
+    text = text.strip()
+    return resolve_items(text, items, variants) if text and items else None
+
+
+def read_variant(
+    text: str, original: Candidate | None, variants: Sequence[Candidate]
+) -> VariantResolution | None:
+    """The variant of `original`'s product the message (or a part of it) asks for instead of it:
+    `Understanding.variant`, read alone (no intents)."""
+    text = text.strip()
+    return resolve_variant(text, original, variants) if text and original and variants else None
+
+
 def understand(
     text: str,
     context: UnderstandingContext | None = None,
@@ -100,13 +128,9 @@ def understand(
         text=text,
         intents=tuple(_intents(text, classifier or get_classifier(), fallback, entities)),
         entities=entities,
-        items=resolve_items(text, context.items, context.variants) if context.items else None,
+        items=read_items(text, context.items, context.variants),
         order=resolve_order(text, context.orders) if context.orders else None,
-        variant=(
-            resolve_variant(text, context.original_item, context.variants)
-            if context.original_item and context.variants
-            else None
-        ),
+        variant=read_variant(text, context.original_item, context.variants),
         reply=read_proposal_reply(text, context.proposal),
         questions=question_clauses(text),
     )
