@@ -18,6 +18,7 @@ __all__ = [
     "CANCEL_REASONS",
     "Decision",
     "ItemChange",
+    "already_done",
     "can_cancel",
     "can_change_payment",
     "can_modify",
@@ -57,7 +58,19 @@ def _status_reason(order: Order, doing: str) -> str:
         "shipped": " It is on its way; once it is delivered, items can be returned or exchanged.",
         "pending (item modified)": " Its items were already changed once, which locks the order.",
     }
+    if (done := already_done(order)) is not None:
+        return done
     return f"Order {order.id} is {order.status}, so it can't be {doing}.{alternatives.get(order.status, '')}"
+
+
+def already_done(order: Order) -> str | None:
+    """What an order's status says was already asked for ("A return has already been requested for
+    order #W1."), when it was: better than "#W1 is return requested, so it can't be returned"."""
+    return {
+        "cancelled": f"Order {order.id} is already cancelled.",
+        "return requested": f"A return has already been requested for order {order.id}.",
+        "exchange requested": f"An exchange has already been requested for order {order.id}.",
+    }.get(order.status)
 
 
 def can_cancel(order: Order, reason: str) -> Decision:

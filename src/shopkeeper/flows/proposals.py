@@ -53,9 +53,11 @@ def status_refusal(order: Order, kind: str) -> policy.Decision:
     if kind in ("return", "exchange") and order.status != "delivered":
         doing = "returned" if kind == "return" else "exchanged"
         hint = " Pending orders can be cancelled or changed instead." if order.status == "pending" else ""
-        return policy.Decision(
-            False, "not_delivered", f"Order {order.id} is {order.status}, so it can't be {doing} yet.{hint}"
+        said = (
+            policy.already_done(order)
+            or f"Order {order.id} is {order.status}, so it can't be {doing} yet.{hint}"
         )
+        return policy.Decision(False, "not_delivered", said)
     return policy.Decision(True)
 
 
