@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -155,6 +156,15 @@ class Agent:
         if _leaves(turn):  # "that's all, thanks" instead of answering our question: drop it, say so
             state.task, state.queue, state.asked, state.options = None, [], None, []
             turn.say("Okay, I'll leave it there; nothing was changed. Thanks for contacting us!")
+            return None
+        if _withdraws(turn):  # "never mind" instead of answering our question: drop this request
+            state.asked, state.options = None, []
+            turn.next_task()
+            turn.say("Okay, I've dropped that; nothing was changed.")
+            if state.task is None:
+                turn.say("Is there anything else I can help you with?")
+            else:
+                requests.advance(turn)
             return None
         # The requests are read once identity is settled: a customer verified by this message has orders.
         context = self._context(state, turn.products)
@@ -352,6 +362,29 @@ def _leaves(turn: Turn) -> bool:
         and top is not None
         and top.intent == Intent.GOODBYE
         and top.source == "rule"
+    )
+
+
+# "never mind", "forget it", "nah leave it", "dont bother": the request is dropped, not answered
+_WITHDRAWS = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|hmm|ah|nah|no|nope|actually|um|uh|wait|sorry)\W+)*"
+    r"(?:never\s*mind|nvm|forget\s+(?:it|about\s+it|that|this)|(?:just\s+)?leave\s+it|don'?t\s+bother"
+    r"|drop\s+it|skip\s+it|scratch\s+that|not\s+anymore|i\s+changed\s+my\s+mind|no\s+thanks?"
+    r"|no\s+thank\s+you)(?:\W+(?:then|thanks?|thank\s+you|thx|ty|pls|please|for\s+now|i\s+guess|it'?s"
+    r"\s+fine|ok|okay|sorry|anyway))*\W*$",
+    re.I,
+)
+
+
+def _withdraws(turn: Turn) -> bool:
+    """The customer drops the request instead of giving the detail we asked for (the proposal's own
+    reading handles "never mind" to a proposal; a goodbye is `_leaves`)."""
+    s = turn.state
+    return (
+        s.task is not None
+        and s.proposal is None
+        and s.asked not in (None, "confirm", "anything_else")
+        and bool(_WITHDRAWS.match(turn.text))
     )
 
 

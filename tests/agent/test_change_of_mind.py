@@ -52,3 +52,29 @@ def test_a_goodbye_while_we_wait_for_a_detail_leaves_it(
     reply = c.say(goodbye)
     assert not events_of(reply, "question") and not events_of(reply, "proposal"), c.transcript
     assert "nothing was changed" in reply.text.lower(), c.transcript
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "withdrawal"),
+    [
+        ("i want to cancel an order", None, "never mind"),
+        ("i want to cancel an order", "{email}", "nah leave it"),
+        ("cancel my order", "{email}", "forget it"),
+        ("i need to return something", "{email}", "dont bother, thanks"),
+    ],
+)
+def test_never_mind_instead_of_a_detail_drops_the_request(
+    chat: Callable[[], Chat], customer_with, first: str, then: str | None, withdrawal: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Our own "(Or say 'never mind' to drop it.)" was once answered with "Sorry, I still couldn't
+    read that": a withdrawal while we wait for a detail drops the request and says so."""
+    customer, _ = customer_with("delivered", lambda c, o: True)
+    c = chat()
+    c.say(first)
+    if then:
+        c.say(then.format(email=customer.email))
+    reply = c.say(withdrawal)
+    assert "I've dropped that; nothing was changed" in reply.text, c.transcript
+    assert not events_of(reply, "question") and not events_of(reply, "action"), c.transcript
+    after = c.say("where is my order?" if then else "hi")
+    assert "dropped" not in after.text, c.transcript
