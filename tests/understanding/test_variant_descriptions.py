@@ -276,3 +276,22 @@ def test_an_item_described_as_it_is_asks_for_no_other_variant() -> None:
 def test_a_question_after_an_item_is_not_a_missing_item() -> None:
     text = "I want to exchange my cycling helmet, do you have it in red?"
     assert resolve_items(text, [HELMET, WATCH], [*HELMETS, *WATCHES]).unmatched == ()
+
+
+BOOTS = _variants(
+    "Hiking Boots", "hb", {"size": ["7", "10"], "color": ["brown", "black"], "waterproof": ["yes", "no"]}
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "waterproof"),
+    [
+        ("the Hiking Boots should be 7, brown, yes", "yes"),
+        ("yes, the boots in 7", "no"),
+        ("yes 7 please", "no"),
+    ],
+)
+def test_a_bare_yes_counts_only_listed_after_another_value(text: str, waterproof: str) -> None:
+    """ "7, brown, yes" kept the boots not waterproof; a "yes" that opens the message is said to us."""
+    boots = _one(BOOTS, size="10", color="brown", waterproof="no")
+    assert resolve_variant(text, boots, BOOTS).options["waterproof"] == waterproof
