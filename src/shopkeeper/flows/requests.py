@@ -309,7 +309,7 @@ def _step(turn: Turn, task: Task) -> bool:
     if task.kind == "cancel":
         slots.fill_reason(turn, task)
         if task.reason is None:
-            slots.ask_reason(turn)
+            slots.ask_reason(turn, order.id)
             return True
     if task.kind == "modify_address":
         slots.fill_address(turn, task)

@@ -323,9 +323,11 @@ def fill_reason(turn: Turn, task: Task) -> None:
             task.reason = reason
 
 
-def ask_reason(turn: Turn) -> None:
+def ask_reason(turn: Turn, order_id: str) -> None:
+    """Why the order is cancelled, naming the order (the customer sees which one we mean)."""
     turn.ask(
-        "May I ask why you'd like to cancel: is it no longer needed, or was it ordered by mistake?",
+        f"May I ask why you'd like to cancel order {order_id}: is it no longer needed, or was it ordered "
+        "by mistake?",
         "reason",
         list(CANCEL_REASONS),
     )
