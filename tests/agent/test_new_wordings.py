@@ -157,3 +157,17 @@ def test_what_the_store_sells_is_answered_from_the_catalog(
     with store.session() as s:
         names = [p.name for p in repository.list_products(s)]
     assert "We sell" in reply.text and any(n in reply.text for n in names), reply.text
+
+
+@pytest.mark.parametrize("said", ["i need help with my order", "i have a problem with my order"])
+def test_asking_for_help_with_an_order_starts_no_request(said: str, chat: Callable[[], Chat]) -> None:
+    """ "i need help with my order" read as an item change (0.70) and, once verified, the customer was
+    asked which items to change: a request for help names no change."""
+    reply = chat().say(said)
+    assert "How can I help you today?" in reply.text and "verify" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("said", ["I want to change an item in my order", "can i swap something i ordered"])
+def test_an_item_change_in_general_words_is_still_one(said: str, chat: Callable[[], Chat]) -> None:
+    reply = chat().say(said)
+    assert "verify your identity" in reply.text, reply.text

@@ -71,6 +71,12 @@ _OWN_WORDS = {
         r"\b(where|status|track\w*|when|arriv\w*|deliver\w*|ship\w*|how long)\b", re.I
     ),
 }
+# Without an order or a product named, an item change must say it changes something.
+_CHANGE_WORDS = re.compile(
+    r"\b(chang\w*|modif\w*|swap\w*|switch\w*|exchang\w*|replac\w*|different|instead|another|other"
+    r"|upgrad\w*|downgrad\w*|size|colou?r|version|variant|edit\w*|update\w*|wrong|fit)\b",
+    re.I,
+)
 # A hand-off loses the conversation to the queue for a person: the classifier alone is not enough,
 # the message must also speak of a person or of reaching us ("heya, <email> here" once read as one).
 _HANDOFF_WORDS = re.compile(
@@ -242,6 +248,8 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
             need = 0.6 if _HANDOFF_WORDS.search(s.span or msg.text) else 0.95
         if s.intent in REQUEST_KINDS:
             need = 0.15 if specific else (0.2 if s is top else need)
+        if s.intent in _ITEM_CHANGES and not specific and not _CHANGE_WORDS.search(s.span or msg.text):
+            need = 0.95  # "i need help with my order" asks for help, not for an item change
         if s.intent in policy_intents and PRICE_DIFFERENCE.search(s.span or "") and "?" not in s.span:
             continue  # "any difference can go on PayPal" says who pays for a change; it asks nothing
         if s.confidence >= need:
