@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -35,6 +34,7 @@ from shopkeeper.understanding import Intent, OrderCandidate, Understanding, Unde
 from shopkeeper.understanding.choices import pick_option
 from shopkeeper.understanding.intents import HANDOFF_INTENTS, POLICY_INTENTS, REQUEST_KINDS
 from shopkeeper.understanding.models import Pending
+from shopkeeper.understanding.proposal_reply import only_withdraws
 from shopkeeper.understanding.requests import read_requests
 
 __all__ = ["MAX_MESSAGE_CHARS", "Agent", "Reply"]
@@ -152,7 +152,9 @@ class Agent:
         if state.handoff:
             turn.say("A member of our support team will reply here shortly.")
             return None
+        verified_before = identity.verified(turn)
         identity.collect_identity(turn)
+        verified_now = not verified_before and identity.verified(turn)
         if _leaves(turn):  # "that's all, thanks" instead of answering our question: drop it, say so
             state.task, state.queue, state.asked, state.options = None, [], None, []
             turn.say("Okay, I'll leave it there; nothing was changed. Thanks for contacting us!")
@@ -210,8 +212,8 @@ class Agent:
             state.task is None
             and state.proposal is None
             and not any(e.type == "question" for e in turn.events)
+            and verified_now
             and len(turn.parts) == 1
-            and turn.parts[0].endswith("you're verified.")
         ):  # only the details were given: say what comes next rather than fall silent
             turn.say("What can I help you with today?")
         elif (
@@ -350,42 +352,30 @@ def _llm_reads_intents(llm: Any | None) -> bool:
     return getattr(llm, "name", "") != "transformers"
 
 
+def _waiting_for_detail(state: State) -> bool:
+    """We asked for a detail of a request (not a yes/no on a proposal, whose own reading handles
+    "no thanks, that's all" and "never mind")."""
+    return (
+        state.task is not None
+        and state.proposal is None
+        and state.asked not in (None, "confirm", "anything_else")
+    )
+
+
 def _leaves(turn: Turn) -> bool:
-    """The customer says goodbye while we wait for a detail of a request (not a yes/no on a proposal,
-    whose own reading handles "no thanks, that's all")."""
-    s = turn.state
+    """The customer says goodbye while we wait for a detail of a request."""
     top = turn.u.intents[0] if turn.u.intents else None
     return (
-        s.task is not None
-        and s.proposal is None
-        and s.asked not in (None, "confirm", "anything_else")
+        _waiting_for_detail(turn.state)
         and top is not None
         and top.intent == Intent.GOODBYE
         and top.source == "rule"
     )
 
 
-# "never mind", "forget it", "nah leave it", "dont bother": the request is dropped, not answered
-_WITHDRAWS = re.compile(
-    r"^\W*(?:(?:oh|ok|okay|hmm|ah|nah|no|nope|actually|um|uh|wait|sorry)\W+)*"
-    r"(?:never\s*mind|nvm|forget\s+(?:it|about\s+it|that|this)|(?:just\s+)?leave\s+it|don'?t\s+bother"
-    r"|drop\s+it|skip\s+it|scratch\s+that|not\s+anymore|i\s+changed\s+my\s+mind|no\s+thanks?"
-    r"|no\s+thank\s+you)(?:\W+(?:then|thanks?|thank\s+you|thx|ty|pls|please|for\s+now|i\s+guess|it'?s"
-    r"\s+fine|ok|okay|sorry|anyway))*\W*$",
-    re.I,
-)
-
-
 def _withdraws(turn: Turn) -> bool:
-    """The customer drops the request instead of giving the detail we asked for (the proposal's own
-    reading handles "never mind" to a proposal; a goodbye is `_leaves`)."""
-    s = turn.state
-    return (
-        s.task is not None
-        and s.proposal is None
-        and s.asked not in (None, "confirm", "anything_else")
-        and bool(_WITHDRAWS.match(turn.text))
-    )
+    """The customer drops the request instead of giving the detail we asked for."""
+    return _waiting_for_detail(turn.state) and only_withdraws(turn.text)
 
 
 def _pending_question(state: State) -> str:

@@ -6,7 +6,7 @@ serve the next turn. Plain data with no behaviour; flows read and change it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, Field
 
@@ -15,15 +15,7 @@ from shopkeeper.understanding.intents import RequestKind
 __all__ = ["WRITE_KINDS", "Proposal", "State", "Task", "TaskKind"]
 
 TaskKind = RequestKind  # the kinds of request the understanding layer reads (`REQUEST_KINDS`)
-WRITE_KINDS: tuple[TaskKind, ...] = (
-    "cancel",
-    "modify_address",
-    "modify_payment",
-    "modify_items",
-    "return",
-    "exchange",
-    "change_default_address",
-)
+WRITE_KINDS: tuple[TaskKind, ...] = tuple(k for k in get_args(RequestKind) if k != "order_status")
 
 
 class Task(BaseModel):

@@ -32,7 +32,7 @@ from shopkeeper.understanding.confirmation import cue_phrases, read_reply
 from shopkeeper.understanding.models import ReplyReading
 from shopkeeper.understanding.small_talk import read_small_talk
 
-__all__ = ["read_proposal_reply"]
+__all__ = ["only_withdraws", "read_proposal_reply"]
 
 # What may open a separate question, before its question word: discourse markers, nothing else.
 _INTRODUCERS = (
@@ -81,11 +81,27 @@ _ADDS = re.compile(
     r"as\s+well|too|also|add|plus|include)\b",
     re.IGNORECASE,
 )
-_WITHDRAWN = re.compile(
-    r"\b(?:never\s*mind|nvm|forget\s+(?:it|about\s+it|that)|don'?t|do\s+not|stop|scratch\s+that|"
-    r"drop\s+it|leave\s+it|no\s+thanks?|no\s+thank\s+you)\b",
+# Phrases that drop a request: "never mind", "forget it", "leave it", "no thanks".
+_DROP = (
+    r"never\s*mind|nvm|forget\s+(?:it|about\s+it|that)|scratch\s+that|drop\s+it|leave\s+it|no\s+thanks?"
+    r"|no\s+thank\s+you"
+)
+_WITHDRAWN = re.compile(rf"\b(?:{_DROP}|don'?t|do\s+not|stop)\b", re.IGNORECASE)
+# A message that only drops the request ("nah leave it", "never mind then, thanks"): nothing else said.
+_ONLY_WITHDRAWAL = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|hmm|ah|nah|no|nope|actually|um|uh|wait|sorry)\W+)*"
+    rf"(?:{_DROP}|forget\s+this|just\s+leave\s+it|don'?t\s+bother|skip\s+it|not\s+anymore|i\s+changed\s+my\s+mind)"
+    r"(?:\W+(?:then|thanks?|thank\s+you|thx|ty|pls|please|for\s+now|i\s+guess|it'?s\s+fine|ok|okay|sorry"
+    r"|anyway))*\W*$",
     re.IGNORECASE,
 )
+
+
+def only_withdraws(text: str) -> bool:
+    """Whether `text` does nothing but drop the request ("never mind", "nah leave it", "dont bother")."""
+    return bool(_ONLY_WITHDRAWAL.match(text))
+
+
 _PARTS = re.compile(r"[.!?;,:]+\s*|\s+-\s+")
 
 
