@@ -80,6 +80,7 @@ def test_an_answer_naming_the_other_item_goes_to_that_item(
     reply = c.say(f"the {b.name} should be {', '.join(new_b.options.values())}")
     assert not events_of(reply, "proposal"), c.transcript  # the first item is still open
     assert "couldn't find" not in reply.text, reply.text
+    assert "couldn't match" not in reply.text and reply.text != asked.text, c.transcript
     c.say(_spec(other_variants(store, a)[0]))
     final = c.say("the original payment method")
     proposal = [e for r in c.replies[-2:] for e in events_of(r, "proposal")]

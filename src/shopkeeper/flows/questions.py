@@ -145,11 +145,13 @@ def answer(
     """Answer the questions (and, when the message holds none, the policy or product request read in it)."""
     answers.answer_waiting(turn)
     if not questions:
+        # a clause of a request that describes it asks nothing: "the speaker (blue, 10 hours) to the
+        # same options" is no catalog question, "pay w paypal" no question about payment methods
+        if any(i in REQUEST_KINDS for i in intents):
+            return
         if any(i in policy for i in intents):
             info.answer_policy(turn, kb)
-        if Intent.PRODUCT_QUESTION in intents and not any(i in REQUEST_KINDS for i in intents):
-            # a clause of a request that describes the items ("the speaker (blue, 10 hours) to the
-            # same options") asks nothing about the catalog
+        if Intent.PRODUCT_QUESTION in intents:
             info.answer_product(turn)
         return
     unknown, said = [], set[str]()

@@ -206,6 +206,9 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         resolved = None
         for wanted in wanted_parts(text, line.name):
             resolved = read_variant(wanted, this, variants)
+            if resolved is not None and resolved.unread:
+                turn.say(_unread_note(line.name, resolved.unread, variants))
+                break
             if (
                 resolved is not None
                 and resolved.item_id is not None
@@ -215,11 +218,22 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
                 break
         else:
             continue
-        assert resolved is not None and resolved.item_id is not None
+        if resolved is None or resolved.item_id is None:
+            continue
         if not resolved.available:
             turn.say(f"Sorry, the {line.name} with {_opts(resolved.options)} is out of stock.")
             continue
         task.new_item_ids[index] = resolved.item_id
+
+
+def _unread_note(name: str, unread: dict[str, str], variants: Sequence[Candidate]) -> str:
+    """'color wyte': say which words matched none of the option's values, and what the values are."""
+    notes = []
+    for key, said in unread.items():
+        values = sorted({v.options[key] for v in variants if key in v.options and v.available is not False})
+        choices = f" (the choices are {', '.join(values)})" if values else ""
+        notes.append(f"“{said}” isn't a {key} the {name} comes in{choices}")
+    return f"Sorry, {'; '.join(notes)}."
 
 
 def _opts(options: dict[str, str]) -> str:

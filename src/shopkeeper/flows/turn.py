@@ -35,6 +35,11 @@ class Turn:
     products: dict[str, Product] = field(default_factory=dict)  # read once per turn
     parts: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    task_at_start: str | None = None  # the active request as the turn found it (JSON)
+
+    def __post_init__(self) -> None:
+        if self.task_at_start is None:
+            self.task_at_start = self.state.task.model_dump_json() if self.state.task else ""
 
     def about(self, text: str) -> Turn:
         """The same turn reading another message (an earlier one that described a queued request)."""
@@ -90,12 +95,16 @@ class Turn:
     def ask(self, text: str, slot: str, options: list[str] | None = None) -> None:
         """Ask for `slot`; a question just asked in the same words is asked differently instead:
         what did not match, then the options numbered to pick from, or how to write the answer."""
-        repeated = text == self.state.last_question
+        # the same question again, though this message filled something else ("the lamp should be
+        # red", asked about the mug), is no failure to match: ask it plainly
+        progressed = (self.state.task.model_dump_json() if self.state.task else "") != self.task_at_start
+        repeated = text == self.state.last_question and not progressed
         self.state.repeats = self.state.repeats + 1 if repeated else 0
+        if repeated:
+            self.parts.append(_narrowed(text, slot, list(options or []), self.state.repeats))
+        else:
+            self.parts.append(f"Got it. {text}" if progressed and text == self.state.last_question else text)
         self.state.last_question = text
-        self.parts.append(
-            _narrowed(text, slot, list(options or []), self.state.repeats) if repeated else text
-        )
         self.state.asked = slot
         self.state.options = list(options or [])
         self.events.append(QuestionEvent(slot=slot, options=list(options or [])))

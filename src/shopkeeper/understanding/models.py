@@ -182,6 +182,9 @@ class VariantResolution(_Model):
     exact: bool = False
     available: bool = False
     other_changes: tuple[str, ...] = Field(default=(), description="options not asked about that differ")
+    unread: dict[str, str] = Field(
+        default_factory=dict, description="options named with words that are none of their values"
+    )
     reason: str = ""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from shopkeeper.understanding.comparisons import cheapest_wanted, compared_request, excluded_values
 from shopkeeper.understanding.models import Candidate, VariantResolution
+from shopkeeper.understanding.named_options import named_option_values
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.text import find_phrase, norm_tokens
 
@@ -54,6 +55,8 @@ def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) ->
         mentioned = option_mentions(segment, [original, *variants], loose=True)
         if mentioned:
             break
+    named, _ = named_option_values(text, [original, *variants])  # "color wite": white
+    mentioned = {**named, **mentioned}
     if not mentioned:
         return {}
     tokens = norm_tokens(text)
@@ -141,6 +144,9 @@ def _resolve(text: str, original: Candidate, variants: Sequence[Candidate]) -> V
     request = {k: v for k, v in _requested(text, original, same).items() if excluded.get(k) != v}
     request = request or compared_request(text, original, same)  # "bigger", "less bright"
     cheapest = cheapest_wanted(text)
+    unread = {k: v for k, v in named_option_values(text, [original, *same])[1].items() if k not in request}
+    if unread:  # "color wyte": not read as keeping the colour, whatever else was asked
+        return VariantResolution(requested=request, unread=unread, reason="option value not found")
     if not (request or excluded or cheapest):
         return VariantResolution(reason="no option mentioned")
     if request and all(original.options.get(k) == v for k, v in request.items()):

@@ -1,0 +1,61 @@
+"""An option named with a misspelt or unknown value in an exchange ("colour wite", "color zzqx"): a short
+typo is read as the value it stands for; words that are no value of that option are named back to the
+customer with the choices, and nothing is proposed that quietly keeps the option as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shopkeeper.domain import OrderLine, Variant
+from shopkeeper.store.db import Database
+from tests.agent.conftest import Chat, events_of, other_variants, propose, proposed
+
+
+def _one_option_apart(store: Database, line: OrderLine) -> tuple[str, Variant] | None:
+    """An option of the line and an available variant that differs from it in that option alone, its
+    new value a word of five letters or more."""
+    for v in other_variants(store, line):
+        differ = [k for k in v.options if v.options[k] != line.options.get(k)]
+        if len(differ) == 1 and v.options[differ[0]].isalpha() and len(v.options[differ[0]]) >= 5:
+            return differ[0], v
+    return None
+
+
+def _typo(word: str) -> str:
+    return word[0] + word[2:]  # the second letter dropped: "white" -> "wite"
+
+
+def test_a_misspelt_value_after_its_option_name_is_read(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with(
+        "delivered", lambda c, o: any(_one_option_apart(store, ln) for ln in o.lines)
+    )
+    line = next(ln for ln in order.lines if _one_option_apart(store, ln))
+    found = _one_option_apart(store, line)
+    assert found is not None
+    key, new = found
+    c = chat()
+    reply = propose(
+        c,
+        customer,
+        f"exchange from {order.id}: {line.name.lower()} -> {key} {_typo(new.options[key])}, same card",
+    )
+    assert proposed(reply)["new_item_ids"] == [new.item_id], c.transcript
+
+
+def test_a_value_the_option_does_not_have_is_named_back_and_nothing_is_proposed(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with(
+        "delivered", lambda c, o: any(_one_option_apart(store, ln) for ln in o.lines)
+    )
+    line = next(ln for ln in order.lines if _one_option_apart(store, ln))
+    found = _one_option_apart(store, line)
+    assert found is not None
+    key = found[0]
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(f"I'd like to exchange the {line.name} from order {order.id}, {key} zqxv please")
+    assert not events_of(reply, "proposal"), c.transcript
+    assert "“zqxv” isn't a" in reply.text and found[1].options[key] in reply.text, c.transcript
