@@ -26,6 +26,9 @@ from shopkeeper.understanding.intents import REQUEST_KINDS
 
 __all__ = ["add_tasks", "advance", "answer_proposal", "next_task"]
 
+# the requests that name a payment method
+_PAID: tuple[TaskKind, ...] = ("return", "exchange", "modify_items", "modify_payment")
+
 
 def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
     """Start (or queue) requests, each with its part of the message; a request already active or
@@ -295,6 +298,8 @@ def _step(turn: Turn, task: Task) -> bool:
     if not (decision := status_refusal(order, task.kind)) or not (decision := supported(turn, task)):
         refuse(turn, task, decision)
         return False
+    if task.kind in _PAID and task.payment_method_id is None and turn.u.entities.payment_methods:
+        slots.fill_payment(turn, task, order, only_mentioned=True)  # said now, asked for last
     if task.kind in ("return", "exchange", "modify_items"):
         asked = turn.state.asked
         slots.fill_items(turn, task, order, replace=asked in ("items", "new_items"), narrow=asked == "items")
@@ -316,7 +321,7 @@ def _step(turn: Turn, task: Task) -> bool:
         if not slots.address_complete(task.address):
             slots.ask_address(turn, task)
             return True
-    if task.kind in ("return", "exchange", "modify_items", "modify_payment"):
+    if task.kind in _PAID:
         if task.payment_method_id is None:
             slots.fill_payment(turn, task, order)
         if task.payment_method_id is None:

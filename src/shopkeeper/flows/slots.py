@@ -14,7 +14,7 @@ from shopkeeper.domain import Order, OrderLine, PaymentMethod, Product, format_m
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
-from shopkeeper.understanding import Candidate
+from shopkeeper.understanding import Candidate, PaymentMention
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
 from shopkeeper.understanding.understand import read_items, read_variant
@@ -286,18 +286,18 @@ def fill_payment(turn: Turn, task: Task, order: Order, *, only_mentioned: bool =
     if _ORIGINAL.search(turn.text) and original and task.kind in ("return", "modify_items", "exchange"):
         task.payment_method_id = original
         return
-    for mention in turn.u.entities.payment_methods:
-        matches = [
-            m
-            for m in customer.payment_methods
-            if (mention.source is None or m.source == mention.source)
-            and (mention.brand is None or (m.brand or "").lower() == mention.brand.lower())
-            and (mention.last_four is None or m.last_four == mention.last_four)
-        ]
+    mentions = turn.u.entities.payment_methods
+    for mention in mentions:
+        matches = _matching_methods(mention, customer.payment_methods)
         preferred = [m for m in matches if m in allowed] or matches
         if len(preferred) == 1 or (preferred and mention.last_four):
             task.payment_method_id = preferred[0].id
             return
+    if mentions and not any(_matching_methods(m, customer.payment_methods) for m in mentions):
+        # "refund it to my paypal" without a PayPal account: say so; `ask_payment` lists theirs
+        listed = " or ".join(dict.fromkeys(_describe_mention(m) for m in mentions))
+        turn.say(f"I couldn't find {listed} among the payment methods on your account.")
+        return
     if only_mentioned:
         return
     if (
@@ -306,6 +306,29 @@ def fill_payment(turn: Turn, task: Task, order: Order, *, only_mentioned: bool =
         and task.kind in ("return", "modify_items", "exchange")
     ):
         task.payment_method_id = allowed[0].id
+
+
+def _matching_methods(mention: PaymentMention, methods: Sequence[PaymentMethod]) -> list[PaymentMethod]:
+    """The customer's payment methods a mention ("my amex", "the card ending in 1234") fits."""
+    return [
+        m
+        for m in methods
+        if (mention.source is None or m.source == mention.source)
+        and (mention.brand is None or (m.brand or "").lower() == mention.brand.lower())
+        and (mention.last_four is None or m.last_four == mention.last_four)
+    ]
+
+
+def _describe_mention(mention: PaymentMention) -> str:
+    """A payment method as the customer named it: "a PayPal account", "an Amex card ending in 1234"."""
+    if mention.source == "paypal":
+        return "a PayPal account"
+    if mention.source == "gift_card":
+        return "a gift card"
+    brand = (mention.brand or "").title() if mention.brand != "amex" else "Amex"
+    card = f"{brand} card" if brand else "credit card"
+    ending = f" ending in {mention.last_four}" if mention.last_four else ""
+    return f"{'an' if card[0] in 'AEIOU' else 'a'} {card}{ending}"
 
 
 def ask_payment(turn: Turn, task: Task, order: Order) -> None:
