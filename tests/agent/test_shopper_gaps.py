@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shopkeeper.domain import Customer, Order
+from shopkeeper.domain import Customer, Order, OrderLine
+from shopkeeper.flows.slots import describe_line
+from shopkeeper.store import repository
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, customers_with, events_of
+from tests.agent.conftest import Chat, customers_with, events_of, proposed
 
 ASKS_YES = "Shall I go ahead?"
 
@@ -51,3 +53,57 @@ def test_a_card_brand_the_customer_lacks_is_said_and_their_methods_listed(
     for method in customer.payment_methods:
         if method.id != original:
             assert method.describe() in reply.text, reply.text
+
+
+def _delivered_lines(store: Database, customer: Customer) -> list[tuple[Order, OrderLine]]:
+    with store.session() as s:
+        orders = repository.list_orders(s, customer.id)
+    return [(o, line) for o in orders if o.status == "delivered" for line in o.lines]
+
+
+def _two_colours(store: Database) -> tuple[Customer, OrderLine, OrderLine]:
+    """A customer with two delivered lines of one product in different colours."""
+    for customer, _ in customers_with(store, "delivered", lambda c, o: c.email.isascii()):
+        lines = [line for _, line in _delivered_lines(store, customer) if "color" in line.options]
+        for a in lines:
+            for b in lines:
+                if a.product_id == b.product_id and a.options["color"] != b.options["color"]:
+                    return customer, a, b
+    raise AssertionError("no customer with two colours of one product")
+
+
+def test_the_colour_asked_for_picks_the_item_that_is_not_that_colour_yet(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    customer, has_it, other = _two_colours(store)
+    colour = has_it.options["color"]
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(f"hi, could I swap my {has_it.name.lower()} for a {colour} one?")
+    assert f"instead of the {describe_line(has_it)}" not in reply.text, reply.text
+    if any(e.slot == "payment_method" for e in events_of(reply, "question")):  # type: ignore[attr-defined]
+        reply = c.say(customer.payment_methods[0].describe())
+    if events_of(reply, "proposal"):
+        assert proposed(reply)["item_ids"] == [other.item_id], c.transcript
+    else:
+        assert describe_line(other) in reply.text, c.transcript
+
+
+def test_asking_for_the_colour_an_item_already_has_is_answered_so(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    def one_coloured_line(c: Customer, o: Order) -> bool:
+        return any(
+            "color" in line.options
+            and [x.product_id for _, x in _delivered_lines(store, c)].count(line.product_id) == 1
+            for line in o.lines
+        )
+
+    customer, order = _first(store, "delivered", one_coloured_line)
+    ids = [x.product_id for _, x in _delivered_lines(store, customer)]
+    line = next(x for x in order.lines if "color" in x.options and ids.count(x.product_id) == 1)
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(f"can you exchange the {line.name.lower()} in {order.id} to {line.options['color']}")
+    assert f"already color {line.options['color']}" in reply.text, reply.text
+    assert not events_of(reply, "proposal"), reply.text

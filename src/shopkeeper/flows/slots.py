@@ -15,6 +15,7 @@ from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
 from shopkeeper.understanding import Candidate, PaymentMention
+from shopkeeper.understanding.described import split_wanted
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
 from shopkeeper.understanding.understand import read_items, read_variant
@@ -217,6 +218,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             ):
                 break
         else:
+            _say_if_already(turn, text, this, variants, order.id)
             continue
         if resolved is None or resolved.item_id is None:
             continue
@@ -234,6 +236,20 @@ def _unread_note(name: str, unread: dict[str, str], variants: Sequence[Candidate
         choices = f" (the choices are {', '.join(values)})" if values else ""
         notes.append(f"“{said}” isn't a {key} the {name} comes in{choices}")
     return f"Sorry, {'; '.join(notes)}."
+
+
+def _say_if_already(
+    turn: Turn, text: str, line: Candidate, variants: Sequence[Candidate], order_id: str
+) -> None:
+    """ "the speaker for a red one" when it is red already: say so rather than ask as if unheard."""
+    _, asked = split_wanted(text, [line.name])
+    resolved = read_variant(asked, line, variants)
+    if (
+        resolved is not None
+        and resolved.requested
+        and resolved.reason == "only the original's options mentioned"
+    ):
+        turn.say(f"The {line.name} in order {order_id} is already {_opts(resolved.requested)}.")
 
 
 def _opts(options: dict[str, str]) -> str:

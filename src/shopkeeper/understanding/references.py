@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import OSA
 
+from shopkeeper.understanding.described import split_wanted
 from shopkeeper.understanding.entities import extract_order_ids, extract_quantity
 from shopkeeper.understanding.mentions import nickname_named, unmatched_mentions
 from shopkeeper.understanding.models import (
@@ -206,7 +207,9 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
         named = [i for i, s in enumerate(scores) if s == 0.5]
     how = "name" if named else ""
     pool = named or list(range(len(candidates)))
-    mentioned = option_mentions(text, [candidates[i] for i in pool])
+    # "the speaker for a red one": "red" is what it should become, not which speaker it is
+    described, wanted = split_wanted(text, {c.name for c in candidates})
+    mentioned = option_mentions(described, [candidates[i] for i in pool])
     if mentioned:
         kept: list[int] = []
         contradicted: list[int] = []
@@ -228,6 +231,12 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
             # "the black backpack and the bookshelf": "black" picks among the backpacks; the brown
             # bookshelf is still named in its own right.
             pool, how = sorted(kept + contradicted), (how + "+options").lstrip("+")
+    if wanted and len({candidates[i].item_id for i in pool}) > 1:
+        # of several, the ones that are not already what is asked for
+        asked = option_mentions(wanted, [candidates[i] for i in pool])
+        other = [i for i in pool if asked and not _already(candidates[i], asked)]
+        if other and len(other) < len(pool):
+            pool, how = other, (how + "+options" if "options" not in how else how).lstrip("+")
     if m := _ORDINAL.search(text):
         word = m.group(1).lower()
         index = len(candidates) - 1 if word == "last" else _ORDINALS[word]
@@ -258,6 +267,12 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
             first.setdefault(candidates[i].item_id, i)
         pool = list(first.values())
     return pool, several and not plural, how
+
+
+def _already(c: Candidate, asked: dict[str, dict[str, int]]) -> bool:
+    """Whether the candidate has every value asked for, for the options it has."""
+    own = [key for key in asked if key in c.options]
+    return bool(own) and all(c.options[key] in asked[key] for key in own)
 
 
 def _each_described(
