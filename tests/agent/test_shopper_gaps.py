@@ -107,3 +107,48 @@ def test_asking_for_the_colour_an_item_already_has_is_answered_so(
     reply = c.say(f"can you exchange the {line.name.lower()} in {order.id} to {line.options['color']}")
     assert f"already color {line.options['color']}" in reply.text, reply.text
     assert not events_of(reply, "proposal"), reply.text
+
+
+def _also_elsewhere(store: Database) -> tuple[Customer, Order, OrderLine, OrderLine]:
+    """A customer with a delivered order of two products, the second of which another of their
+    orders holds too (so naming it alone would not say which order)."""
+    for customer, _ in customers_with(store, "delivered", lambda c, o: c.email.isascii()):
+        with store.session() as s:
+            orders = [o for o in repository.list_orders(s, customer.id) if o.status != "cancelled"]
+        for order in (o for o in orders if o.status == "delivered"):
+            for first in order.lines:
+                for second in order.lines:
+                    elsewhere = any(
+                        x.product_id == second.product_id for o in orders if o.id != order.id for x in o.lines
+                    )
+                    if first.name != second.name and elsewhere:
+                        return customer, order, first, second
+    raise AssertionError("no such customer")
+
+
+def test_a_second_request_without_an_order_is_about_the_order_named_first(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    customer, order, first, second = _also_elsewhere(store)
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"send back the {first.name.lower()} from {order.id}, and exchange the {second.name.lower()} too please"
+    )
+    assert proposed(reply)["item_ids"] == [first.item_id], reply.text  # the return, of its own item only
+    reply = c.say("no, never mind that")  # writes nothing; the exchange comes next
+    assert "Which order" not in reply.text, c.transcript
+    assert describe_line(second) in reply.text, c.transcript
+
+
+def test_a_new_address_for_the_order_just_named_needs_no_order_number(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    customer, order = _first(store, "pending", lambda c, o: True)
+    c = chat()
+    c.say(customer.email)
+    c.say(
+        f"cancel {order.id}, and can you also update the shipping address on it to 44 Elm Road, Apt 2, Austin, TX 78701"
+    )
+    reply = c.say("never mind")
+    assert proposed(reply)["order_id"] == order.id, c.transcript

@@ -52,6 +52,10 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         if not task.item_ids:
             _follow_named_products(turn, task)
         return
+    before = turn.order(task.named_before)
+    if before is not None and (not turn.u.entities.products or _holding_named(turn, [before])):
+        _set_order(task, before.id)  # "... and exchange the mug too": the order named just before
+        return
     if (
         turn.u.order
         and turn.u.order.order_id

@@ -55,12 +55,22 @@ def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
         turn.state.queue.insert(0, active)
         turn.state.task = None
     for kind, part in fresh:
-        task = Task(kind=kind, hint=part)
+        task = Task(kind=kind, hint=part, named_before=_named_before(asked_for, part))
         if turn.state.task is None:
             turn.state.task = task
         else:
             turn.state.queue.append(task)
         turn.state.requests.append(kind.replace("_", " "))
+
+
+def _named_before(asked_for: list[tuple[TaskKind, str]], part: str) -> str | None:
+    """The order the requests written before `part` in the same message named last, when `part`
+    names none."""
+    if extract_order_ids(part):
+        return None
+    before = [p for _, p in asked_for[: next(i for i, (_, p) in enumerate(asked_for) if p == part)]]
+    named = [o for p in before for o in extract_order_ids(p)]
+    return named[-1] if named else None
 
 
 def _same(task: Task, kind: TaskKind, part: str) -> bool:

@@ -29,6 +29,9 @@ class Task(BaseModel):
     reason: str | None = None
     address: dict[str, str] | None = None
     hint: str = ""  # the message that asked for it, read again for details when the request starts
+    # the order an earlier request of the same message named, when this one names none ("return the
+    # lamp from #W1 and exchange the mug too")
+    named_before: str | None = None
 
 
 class Proposal(BaseModel):

@@ -52,6 +52,29 @@ def _commands(text: str, context: UnderstandingContext) -> list[tuple[int, int, 
     return found
 
 
+# A clause that opens with a request of its own: "... and also change the address on it", "... and
+# exchange the mug too"
+_OWN_REQUEST = re.compile(
+    r"(?:(?:and|also|then|plus|please|pls|i'?d like to|i want to|i need to|can you|could you)\s+)*"
+    r"(?:change|update|modify|edit|fix|exchange|swap|switch|replace|return|send back|refund|cancel)\b",
+    re.I,
+)
+_ITEM_CHANGES = (Intent.MODIFY_ITEMS, Intent.EXCHANGE_ITEMS)
+
+
+def _asks_another(s: IntentScore, commanded: Intent, at: int) -> bool:
+    """A later clause of the commanding sentence, read as another kind of request and opening with
+    a request verb of its own: a second request, not a part of the first."""
+    same = s.intent == commanded or (s.intent in _ITEM_CHANGES and commanded in _ITEM_CHANGES)
+    return (
+        at > 0
+        and not same
+        and s.intent != Intent.MODIFY_PAYMENT  # "use my card" in a list of items: read as a detail
+        and s.confidence >= 0.45
+        and _OWN_REQUEST.match(s.span.strip()) is not None
+    )
+
+
 def as_commanded(
     u: Understanding, context: UnderstandingContext, kept: list[IntentScore]
 ) -> list[IntentScore]:
@@ -64,7 +87,9 @@ def as_commanded(
         inside = [
             k
             for k, s in enumerate(out)
-            if s.intent in REQUEST_KINDS and (b <= u.text.find(s.span) < e if s.span != u.text else whole)
+            if s.intent in REQUEST_KINDS
+            and (b <= u.text.find(s.span) < e if s.span != u.text else whole)
+            and not _asks_another(s, intent, u.text.find(s.span) - b)
         ]
         if not inside:
             out.append(IntentScore(intent=intent, confidence=0.0, span=sentence, source="rule"))
