@@ -11,7 +11,7 @@ from shopkeeper.domain import Customer, Order, OrderLine
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, customers_with, events_of, proposed
+from tests.agent.conftest import Chat, customers_with, events_of, other_variants, proposed
 
 ASKS_YES = "Shall I go ahead?"
 
@@ -152,3 +152,53 @@ def test_a_new_address_for_the_order_just_named_needs_no_order_number(
     )
     reply = c.say("never mind")
     assert proposed(reply)["order_id"] == order.id, c.transcript
+
+
+def test_an_item_change_asked_as_a_question_without_an_order_starts_the_change(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    def changeable(c: Customer, o: Order) -> bool:
+        with store.session() as s:
+            held = [
+                x.product_id
+                for other in repository.list_orders(s, c.id)
+                if other.status in ("pending", "delivered")
+                for x in other.lines
+            ]
+        return any(
+            held.count(x.product_id) == 1
+            and any(
+                v.options.get("color") not in (None, x.options.get("color")) for v in other_variants(store, x)
+            )
+            for x in o.lines
+        )
+
+    customer, order = _first(store, "delivered", changeable)
+    line = next(
+        x
+        for x in order.lines
+        if any(v.options.get("color") not in (None, x.options.get("color")) for v in other_variants(store, x))
+    )
+    colour = next(
+        v.options["color"]
+        for v in other_variants(store, line)
+        if v.options.get("color") != line.options.get("color")
+    )
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(f"hello, could I get the {line.name.lower()} in {colour} instead?")
+    assert "variant(s)" not in reply.text, reply.text  # not the catalog
+    slots = {e.slot for e in events_of(reply, "question")}  # type: ignore[attr-defined]
+    assert events_of(reply, "proposal") or slots & {"payment_method", "new_items"}, reply.text
+
+
+def test_asking_for_a_replacement_starts_an_exchange_not_a_refund(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    customer, _ = _first(store, "delivered", lambda c, o: True)
+    c = chat()
+    c.say(customer.email)
+    reply = c.say("hi, I'd need a replacement please")
+    assert "refund" not in reply.text.lower(), reply.text
+    assert "How can I help you today?" not in reply.text, reply.text
+    assert events_of(reply, "question"), reply.text

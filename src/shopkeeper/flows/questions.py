@@ -73,6 +73,12 @@ def _overlaps(text: str, span: str, start: int, end: int) -> bool:
     return shared > 0 and shared * 2 >= min(len(span), end - start)
 
 
+def _within(text: str, part: str, start: int, end: int) -> bool:
+    """Whether most of `part` of the message lies between `start` and `end`."""
+    at = text.find(part) if part and start >= 0 else _POSITION_MISSING
+    return at >= 0 and (min(end, at + len(part)) - max(start, at)) * 2 >= len(part)
+
+
 def _is_request(turn: Turn, question: str, tasks: list[Intent]) -> bool:
     if _REQUEST.match(question) or _HOW_TO.match(question):
         return True
@@ -109,6 +115,10 @@ def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
             if s.intent in REQUEST_KINDS
             and start >= 0
             and (s.span == text or _overlaps(text, s.span, start, end))
+        ]
+        # a request the reading found in the question's own words ("can i get the mat in blue instead")
+        inside += [
+            i for i, p in reading if i in REQUEST_KINDS and i not in inside and _within(text, p, start, end)
         ]
         if inside and _is_request(turn, question, inside):
             continue

@@ -30,6 +30,8 @@ PRICE_DIFFERENCE = re.compile(
     r"|\bdiff(?:erence)?\s+(?:on|to|with|via|goes|can|should|go)\b",
     re.I,
 )
+# Without an order named, only words that ask for a change make one ("as" compares as often).
+_ASKED_CHANGE = re.compile(r"\b(instead|changed? (it )?(to|into)|switch|swap|exchange|replace)\b", re.I)
 # Requests that name an item and an option value without changing the item.
 _NOT_A_CHANGE = re.compile(r"\b(return|refund|cancel|address|track|tracking|where is)\b", re.I)
 
@@ -59,6 +61,14 @@ def item_change_for(
         in_catalog = any(p.lower() in low for p in products)
         cue = CHANGE_WORDS.search(text) or PRICE_DIFFERENCE.search(text)
         return Intent.MODIFY_ITEMS if order_ids and in_catalog and cue else None
+    if not order_ids and _ASKED_CHANGE.search(text) and not _NOT_A_CHANGE.search(text):
+        # "can i get the yoga mat in blue instead": the one order of theirs holding the named item
+        holding = [
+            o.order_id
+            for o in context.orders
+            if o.status in ("pending", "delivered") and resolve_items(text, o.items).reason.startswith("name")
+        ]
+        order_ids = holding if len(holding) == 1 else []
     for oid in order_ids:
         order = context.order(oid)
         if order is None or order.status not in ("pending", "delivered"):

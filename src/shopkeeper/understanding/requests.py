@@ -84,6 +84,15 @@ _HANDOFF_WORDS = re.compile(
     r"|staff|employee|support|service|call|phone|contact|reach|live|real|escalat\w*|bot)\b",
     re.I,
 )
+_REPLACEMENT = re.compile(r"\b(replac\w*|swap\w*|exchang\w*)\b", re.I)
+_MONEY_BACK = re.compile(r"\b(refund\w*|money|return\w*|send\w* (it |them )?back|reimburs\w*)\b", re.I)
+
+
+def _replacement(span: str, text: str) -> bool:
+    """A return or refund read in words that ask for another item and say nothing of money back."""
+    return bool(_REPLACEMENT.search(span)) and not _MONEY_BACK.search(text)
+
+
 _SENTENCE = re.compile(r"[.!?]\s+|\bAlso:\s*")
 
 
@@ -248,6 +257,8 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
             need = 0.6 if _HANDOFF_WORDS.search(s.span or msg.text) else 0.95
         if s.intent in REQUEST_KINDS:
             need = 0.15 if specific else (0.2 if s is top else need)
+        if s is top and s.intent in _RETURNS and _replacement(s.span or msg.text, msg.text):
+            need = 0.15  # "I'd need a replacement please": read as an exchange below, however unsure
         if s.intent in _ITEM_CHANGES and not specific and not _CHANGE_WORDS.search(s.span or msg.text):
             need = 0.95  # "i need help with my order" asks for help, not for an item change
         if s.intent in policy_intents and PRICE_DIFFERENCE.search(s.span or "") and "?" not in s.span:
@@ -291,6 +302,8 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
             and (change := _item_change_for(msg, s.span))
         ):
             intents.append(change)
+        elif s.intent in _RETURNS and _replacement(s.span or msg.text, msg.text):
+            intents.append(Intent.EXCHANGE_ITEMS)  # "i want a replacement" asks for an item, not money
         else:
             intents.append(s.intent)
     for begin, intent, sentence in _missed_changes(msg, starts, intents):
@@ -321,7 +334,11 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
     parts = _parts(msg.text, [st if st != -2 else -1 for st in starts])
     pairs = [(i, p) for i, p, st in zip(intents, parts, starts, strict=True) if st != -2]
     if not any(i in REQUEST_KINDS for i, _ in pairs) and (implied := _item_change_for(msg)) is not None:
-        pairs.insert(0, (implied, msg.text))
+        # "can i get the yoga mat in blue instead" asks for a change of their own item, not the catalog
+        pairs = [
+            (implied, msg.text),
+            *((i, p) for i, p in pairs if (i, p) != (Intent.PRODUCT_QUESTION, msg.text)),
+        ]
     pending = msg.context.pending
     asked = pending.asked
     if asked and (pending.kind is not None or pending.proposal):
