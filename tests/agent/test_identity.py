@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from shopkeeper.domain import Customer
+from shopkeeper.domain import Customer, Order
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat
+from tests.agent.conftest import Chat, proposed
 
 FAILED = "I couldn't find an account matching those details."
 
@@ -96,3 +96,33 @@ def test_a_failure_does_not_say_which_part(
     wrong_name = chat().say(f"I'm {b.first_name} {b.last_name}, zip {a.address.zip}")
     assert FAILED in wrong_zip.text and "verified," not in wrong_zip.text
     assert wrong_zip.text == wrong_name.text  # the same words whichever part was wrong
+
+
+def test_a_new_address_in_the_accounts_own_zip_code_does_not_hide_that_zip_code(
+    chat: Callable[[], Chat], customer_with: Callable[[str], tuple[Customer, Order]]
+) -> None:
+    c, order = customer_with("pending")
+    a = c.address
+    reply = chat().say(
+        f"Hello, {c.first_name} {c.last_name} here, zip {a.zip}. We moved across town: please send order "
+        f"{order.id} to 77 Birch Road, Apt 2, {a.city}, {a.state} {a.zip}, USA."
+    )
+    assert f"Thanks, {c.first_name}, you're verified." in reply.text, reply.text
+    assert proposed(reply)["address"]["address1"] == "77 Birch Road", reply.text
+
+
+def test_a_name_at_the_start_of_a_long_message_is_read(
+    chat: Callable[[], Chat], someone: Callable[[int], Customer]
+) -> None:
+    c = someone(5)
+    story = (
+        "I've been shopping with you for a couple of years and mostly it has gone well, but this spring "
+        "a few of my deliveries came late, one box arrived crushed, and I spent an afternoon on hold "
+        "with the courier who told me to contact the shop instead. I'm not angry, just tired of chasing "
+        "parcels, and I'd like to sort out everything in one go today if that's possible. I have a few "
+        "questions about my recent orders, about what can still be changed before they ship, and about "
+        "how refunds work when an order was paid partly with a gift card and partly with a card. "
+    )
+    reply = chat().say(f"Hi, my name is {c.first_name} {c.last_name}, zip {c.address.zip}. {story * 2}")
+    assert len(story * 2) > 600
+    assert f"Thanks, {c.first_name}, you're verified." in reply.text, reply.text

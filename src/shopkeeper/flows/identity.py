@@ -19,7 +19,9 @@ from shopkeeper.understanding.identity import Person, email_domain, match_email,
 __all__ = ["ask_identity", "collect_identity", "verified"]
 
 MAX_FAILURES = 3
-_SAID_CHARS = 600  # what the customer said while identifying themselves, newest kept
+# What the customer said while identifying themselves, newest kept: at least one whole message of the
+# longest length the agent accepts, so a name at the start of a long message is not cut off.
+_SAID_CHARS = 4000
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 _STOP = {
     "my",
@@ -109,8 +111,11 @@ def collect_identity(turn: Turn) -> None:
     ):
         ident["first_name"], ident["last_name"] = bare
     # "I'm Ana Lopez, zip 80281 ... ship it to ..., NY 10064": the new address's zip is not the account's;
-    # a zip code that is only part of a new address says nothing about the account.
-    if own := [z for z in e.zip_codes if e.address is None or z != e.address.zip]:
+    # a zip code that is only part of a new address says nothing about the account, but one also said
+    # as a zip code is the account's ("zip 94152 ... ship to ..., CA 94152": a move within the town).
+    if own := [
+        z for z in e.zip_codes if e.address is None or z != e.address.zip or z in e.labelled_zip_codes
+    ]:
         ident["zip"] = own[-1]
     if not (e.emails or e.name or e.zip_codes or turn.state.asked == "identity"):
         return

@@ -402,6 +402,7 @@ def extract_entities(
         emails=tuple(emails),
         name=extract_name(no_emails),
         zip_codes=tuple(zips),
+        labelled_zip_codes=tuple(dict.fromkeys(m.group(1) for m in _ZIP_KEYWORD.finditer(no_emails))),
         address=address,
         payment_methods=tuple(extract_payment_methods(no_emails)),
         products=tuple(_product_mentions(text, product_names)),

@@ -129,6 +129,7 @@ class Entities(_Model):
     emails: tuple[str, ...] = ()
     name: PersonName | None = None
     zip_codes: tuple[str, ...] = ()
+    labelled_zip_codes: tuple[str, ...] = ()  # said as a zip code ("zip 94152"), not only in an address
     address: AddressMention | None = None
     payment_methods: tuple[PaymentMention, ...] = ()
     products: tuple[str, ...] = ()
