@@ -54,3 +54,27 @@ def test_the_slot_readings_are_the_whole_readings_without_the_intents() -> None:
     assert read_variant(text, _CAMERA, _VARIANTS) == alone
     assert read_variant(text, _CAMERA, _VARIANTS) is not None
     assert read_items("  ", (_CAMERA,)) is None
+
+
+def test_a_return_sentence_ends_where_a_clause_for_another_order_begins() -> None:
+    kettle = Candidate(
+        item_id="2000000001", name="Electric Kettle", options={"capacity": "1L"}, product_id="p2"
+    )
+    kettles = (kettle, kettle.model_copy(update={"item_id": "2000000002", "options": {"capacity": "2L"}}))
+    context = UnderstandingContext(
+        customer_id="c1",
+        orders=(
+            OrderCandidate(order_id="#W1111111", status="delivered", items=(_CAMERA,), variants=_VARIANTS),
+            OrderCandidate(order_id="#W2222222", status="delivered", items=(kettle,), variants=kettles),
+        ),
+        product_names=("Action Camera", "Electric Kettle"),
+    )
+    text = (
+        "Send back #W1111111 with a refund to my visa: Action Camera; for #W2222222, exchange the "
+        "Electric Kettle (capacity 1L) for capacity 2L; any difference on the visa."
+    )
+    read = _read(text, context)
+    assert [(i, o) for i, _, o in read] == [
+        (Intent.RETURN_ITEMS, ("#W1111111",)),
+        (Intent.EXCHANGE_ITEMS, ("#W2222222",)),
+    ]

@@ -2,7 +2,7 @@
 
 A sentence that opens with "return", "send back", "exchange" or "cancel" (after a greeting or "for
 order #W1,") and names an order is that request, however the classifier read its clauses (a list
-split at ";" reads as answers or a payment change). An exchange of a pending order is an item
+split at ";" reads as answers or a payment change), up to a ";" clause that names another order. An exchange of a pending order is an item
 change. Reads the orders' statuses from the `UnderstandingContext`; knows nothing of the flows.
 """
 
@@ -36,6 +36,8 @@ def _commands(text: str, context: UnderstandingContext) -> list[tuple[int, int, 
         ids = extract_order_ids(text[b:e])
         if m is None or not ids:
             continue
+        e = _own_end(text, b, e)
+        ids = extract_order_ids(text[b:e])
         verb = m.group("verb").lower()
         if verb == "exchange":
             intent = next(
@@ -73,6 +75,22 @@ def _asks_another(s: IntentScore, commanded: Intent, at: int) -> bool:
         and s.confidence >= 0.45
         and _OWN_REQUEST.match(s.span.strip()) is not None
     )
+
+
+def _own_end(text: str, b: int, e: int) -> int:
+    """Where the command in `text[b:e]` ends: before a ";"-separated clause that names an order the
+    command has not named ("Return #W1 via my card: Boots; For #W2, exchange the charger ...")."""
+    own: set[str] = set()
+    start = b
+    for m in [*re.finditer(r";\s*", text[b:e]), None]:
+        end = b + m.start() if m is not None else e
+        named = set(extract_order_ids(text[start:end]))
+        if own and named - own:
+            return start
+        own |= named
+        if m is not None:
+            start = b + m.end()
+    return e
 
 
 def as_commanded(
