@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import OSA
 
 from shopkeeper.understanding.models import Candidate
+from shopkeeper.understanding.reply_words import cue_phrases
 from shopkeeper.understanding.text import norm_tokens, words_match
 
 __all__ = ["nickname_named", "unmatched_mentions"]
@@ -180,6 +181,12 @@ def _option_word(word: str, option: str) -> bool:
     return len(word) >= 3 and word[0] == option[0] and OSA.distance(word, option, score_cutoff=1) <= 1
 
 
+def _reply_only(piece: str) -> bool:
+    """A piece made only of reply words ("Sounds good", "that's right", "go ahead"): it names nothing."""
+    classes = [c for _, c in cue_phrases(piece) if c != "P"]
+    return bool(classes) and all(c in ("Y", "N", "H", "F") for c in classes)
+
+
 def unmatched_mentions(
     text: str, candidates: Sequence[Candidate], variants: Sequence[Candidate] = ()
 ) -> list[str]:
@@ -193,7 +200,7 @@ def unmatched_mentions(
     option_words = _option_words([*candidates, *variants])
     listed = []
     for k, piece in enumerate(pieces):
-        if _IDENTITY.search(piece):  # "my name is Ana Lee, zip 80218": a name is no product
+        if _IDENTITY.search(piece) or _reply_only(piece):  # "my name is Ana Lee, zip 80218": no product
             continue
         phrase = _phrase(piece, k == 0)
         norm = [w for w in norm_tokens(phrase) if len(w) > 2]
