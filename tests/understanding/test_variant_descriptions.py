@@ -295,3 +295,31 @@ def test_a_bare_yes_counts_only_listed_after_another_value(text: str, waterproof
     """ "7, brown, yes" kept the boots not waterproof; a "yes" that opens the message is said to us."""
     boots = _one(BOOTS, size="10", color="brown", waterproof="no")
     assert resolve_variant(text, boots, BOOTS).options["waterproof"] == waterproof
+
+
+def test_words_after_for_that_only_describe_the_item_ask_for_nothing() -> None:
+    """ "size S and medium for the helmet (L, black)": the words after "for" say which helmet; the
+    words before it say what it should become."""
+    helmet = _one(HELMETS, size="L", color="black", ventilation="low")
+    for text in (
+        "size S and medium for the Cycling Helmet (L, black)",
+        "I want size s and ventilation mediium for the L, black Cycling Helmet.",
+    ):
+        assert resolve_variant(text, helmet, HELMETS).options == {
+            "size": "S",
+            "color": "black",
+            "ventilation": "medium",
+        }, text
+
+
+def test_an_item_described_between_for_the_and_its_name_takes_the_words_before() -> None:
+    helmet = _one(HELMETS, size="L", color="black", ventilation="low")
+    text = "In order #W1, I want size s and ventilation medium for the L, black Cycling Helmet. Use my visa."
+    words = segment(text, helmet, [helmet], asked_about=False, variants={"Cycling Helmet": HELMETS})
+    assert "size s and ventilation medium" in words, words
+
+
+@pytest.mark.parametrize("text", ["Sounds good, yes.", "that's right, yes", "perfect, go ahead"])
+def test_a_yes_is_no_missing_item_when_an_option_is_called_yes(text: str) -> None:
+    boots = _one(BOOTS, size="10", color="brown", waterproof="yes")
+    assert resolve_items(text, [boots], BOOTS).unmatched == (), text

@@ -24,6 +24,10 @@ _CHANGE_MARKER = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 _FOR_THE = re.compile(r"\b(?:for|on|of)\s+(?:the\s+|my\s+|your\s+)?$", re.I)
+# "for the L, black Cycling Helmet": the item's own options between "for the" and its name
+_FOR_THE_DESCRIBED = re.compile(
+    r"\b(?:for|on|of)\s+(?:the\s+|my\s+|your\s+)?(?P<said>[^.;:!?()]{1,60})$", re.I
+)
 _JOIN = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*", re.I)
 # Where one item's request ends and the next one's begins: "..., and the ...", "; ", ", my ...".
 _CLAUSE = re.compile(r",?\s+and\s+(?=(?:the|my)\b)|;\s*|,\s+(?=(?:the|my)\b)", re.I)
@@ -76,6 +80,20 @@ def _cut(region: str, before: Sequence[Candidate], after: Sequence[Candidate]) -
     return (best[1], best[2]) if best else None
 
 
+def _after_for_the(before: str, options: Sequence[Candidate]) -> bool:
+    """Whether the words `before` a mention end with "for the", "on my" ..., directly or followed only
+    by option values of the item (`options`: its line and its product's variants): "... for the L,
+    black" before "Cycling Helmet"."""
+    if _FOR_THE.search(before):
+        return True
+    m = _FOR_THE_DESCRIBED.search(before)
+    if m is None:
+        return False
+    values = {t for c in options for v in c.options.values() for t in norm_tokens(v)}
+    said = [t for t in norm_tokens(m.group("said")) if t != "and"]
+    return bool(said) and all(t in values for t in said)
+
+
 def _pieces(
     text: str, spots: list[tuple[int, int, str]], variants: Mapping[str, Sequence[Candidate]]
 ) -> list[tuple[str, str]]:
@@ -88,8 +106,10 @@ def _pieces(
     cursor = 0
     for i, (start, end, name) in enumerate(spots):
         following = spots[i + 1][0] if i + 1 < len(spots) else len(text)
-        next_is_prefix = i + 1 < len(spots) and bool(_FOR_THE.search(text[: spots[i + 1][0]]))
-        if _FOR_THE.search(text[:start]):
+        next_is_prefix = i + 1 < len(spots) and _after_for_the(
+            text[: spots[i + 1][0]], variants.get(spots[i + 1][2], ())
+        )
+        if _after_for_the(text[:start], variants.get(name, ())):
             out.append((name, text[cursor:end] + ("" if next_is_prefix else text[end:following])))
             cursor = end
         elif next_is_prefix:
@@ -131,7 +151,8 @@ def segment(
         if any(_mentions(text, n) for n in unchosen):
             return ""
         return text if asked_about else ""
-    return " ".join(piece for n, piece in _pieces(text, spots, variants or {}) if n == line.name)
+    described = {n: [*(variants or {}).get(n, ()), *(c for c in chosen if c.name == n)] for n in names}
+    return " ".join(piece for n, piece in _pieces(text, spots, described) if n == line.name)
 
 
 def wanted_parts(text: str, name: str) -> list[str]:

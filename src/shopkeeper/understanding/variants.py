@@ -52,8 +52,12 @@ def _requested(text: str, original: Candidate, variants: Sequence[Candidate]) ->
     mentioned: dict[str, dict[str, int]] = {}
     for segment in segments:
         # The words are about this item's new variant: "2000" or "S" said alone is a value.
-        mentioned = option_mentions(segment, [original, *variants], loose=True)
-        if mentioned:
+        said = option_mentions(segment, [original, *variants], loose=True)
+        mentioned = mentioned or said
+        if any(v != original.options.get(k) for k, values in said.items() for v in values):
+            # the first part that asks for something new; one that only repeats the item's own options
+            # describes it ("size S and medium for the helmet (L, black)"): the words before it ask
+            mentioned = said
             break
     named, _ = named_option_values(text, [original, *variants])  # "color wite": white
     mentioned = {**named, **mentioned}
