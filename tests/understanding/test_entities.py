@@ -134,6 +134,38 @@ def test_no_address_without_a_street() -> None:
     assert extract_address("I ordered 3 items last week") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "please move order #W1234567 to 77 Broadway, Floor 3, Boston, MA 02110, USA (my office)",
+            ("77 Broadway", "Floor 3", "Boston", "MA", "USA", "02110"),
+        ),
+        (
+            "31 Via Roma, Austin, Texas 78701 also, when does it ship?",
+            ("31 Via Roma", None, "Austin", "TX", "USA", "78701"),
+        ),
+    ],
+)
+def test_a_street_without_a_street_type_followed_by_city_state_and_zip(
+    text: str, fields: tuple[str | None, ...]
+) -> None:
+    a = extract_address(text)
+    assert a is not None
+    assert (a.address1, a.address2, a.city, a.state, a.country, a.zip) == fields
+
+
+def test_a_number_before_a_comma_is_no_street_without_a_state_and_zip_after_it() -> None:
+    assert extract_address("I bought 2 lamps, 3 kettles, and a desk in Boston") is None
+
+
+def test_a_zip_said_as_a_zip_is_labelled_even_when_an_address_repeats_it() -> None:
+    e = extract_entities("I'm Ana Lee, zip 02110. Ship it to 77 Broadway, Boston, MA 02110, USA.")
+    assert e.address is not None and e.address.zip == "02110"
+    assert e.labelled_zip_codes == ("02110",)
+    assert extract_entities("ship it to 77 Broadway, Boston, MA 02110").labelled_zip_codes == ()
+
+
 def test_payment_references() -> None:
     found = extract_payment_methods("use my Visa ending in 4321, not the mastercard ending with 1002")
     assert [(p.source, p.brand, p.last_four) for p in found] == [

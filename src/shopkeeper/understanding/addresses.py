@@ -24,6 +24,11 @@ _STREET_TYPES = (
 _ADDRESS1 = re.compile(
     rf"\b(\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9.'\-]+\s+){{0,4}}?(?:{_STREET_TYPES})\b\.?)", re.I
 )
+# A street line without a street type ("580 Broadway", "12 Via Roma"): only taken when a city, a
+# state and a zip code follow it.
+_BARE_STREET = re.compile(
+    r"\b(\d{1,6}[A-Za-z]?\s+[A-Za-z][A-Za-z0-9.'\-]*(?:\s+[A-Za-z][A-Za-z0-9.'\-]*){0,3})(?=\s*,)"
+)
 _ADDRESS2 = re.compile(r"^\s*,?\s*((?:apt|apartment|suite|ste|unit|floor|fl|room|#)\.?\s*#?\s*[\w-]+)", re.I)
 _US_STATES = {
     "alabama": "AL",
@@ -93,7 +98,7 @@ _COUNTRIES = {
     "australia": "Australia",
 }
 # Where the address ends: punctuation, the end, or the next words of the sentence.
-_END = r"\s*(?:[.!?;—–]|$|,|\s+(?:and|please|pls|plz|thanks|thank|thx|ty|but|instead|now|asap|then|too|if|for|so|on|to)\b|\s+[-—–])"
+_END = r"\s*(?:[.!?;—–]|$|,|\s+(?:and|also|btw|please|pls|plz|thanks|thank|thx|ty|but|instead|now|asap|then|too|if|for|so|on|to)\b|\s+[-—–])"
 _TAIL = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
     r"(?P<zip>\d{5}(?:-\d{4})?|"
@@ -119,10 +124,21 @@ def _capitalised(words: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words.split())
 
 
+def _full_tail(rest: str) -> bool:
+    """Whether `rest` (the text after a street line) goes on with an address line 2 (if any), a city,
+    a US state and a zip code."""
+    if m2 := _ADDRESS2.match(rest):
+        rest = rest[m2.end() :]
+    tail = _TAIL_NO_COMMA.match(rest) or _TAIL.match(rest)
+    return bool(tail and tail.group("zip") and _state(tail.group("state")) in _STATE_CODES)
+
+
 def extract_address(text: str) -> AddressMention | None:
     """A street address in free text: '445 Elm Road, Apt 3, Springfield, IL 62704, USA' and similar.
     Parts that cannot be read are left None; a message with no street line gives None."""
-    m = _ADDRESS1.search(text)
+    m = _ADDRESS1.search(text) or next(
+        (b for b in _BARE_STREET.finditer(text) if _full_tail(text[b.end() :])), None
+    )
     if not m:
         return None
     address1 = " ".join(m.group(1).rstrip(".").split())
