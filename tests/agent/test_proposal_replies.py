@@ -11,6 +11,7 @@ import pytest
 
 from shopkeeper.agent import Reply
 from shopkeeper.store.db import Database
+from shopkeeper.store.schema import OrderLineRow
 from tests.agent.conftest import Chat, events_of, order_now, other_variants, propose, proposed
 
 
@@ -170,3 +171,53 @@ def test_another_kind_of_request_for_the_same_items_replaces_the_proposal(
     done = c.say("yes")
     assert events_of(done, "action") and not events_of(done, "proposal"), c.transcript
     assert order_now(store, order.id).status == "exchange requested"
+
+
+def _wanted_and_twin(store: Database, line):  # type: ignore[no-untyped-def]
+    """A variant to ask for instead of `line`, and a twin line of the same product that shares one of
+    its new values while `line` keeps another ("should be S, black": S is the twin's, black the line's)."""
+    variants = other_variants(store, line)
+    for wanted in variants:
+        for twin in variants:
+            if twin is wanted:
+                continue
+            o, w, t = line.options, wanted.options, twin.options
+            if any(t.get(k) == x != o.get(k) for k, x in w.items()) and any(
+                o.get(k) == x != t.get(k) for k, x in w.items()
+            ):
+                return wanted, twin
+    return None
+
+
+def test_the_proposed_item_said_to_be_missing_does_not_bring_in_its_twin(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Two helmets in one order, one proposed: "the helmet is missing; it should be ..." means the one
+    proposed (the customer did not recognise it), not the other helmet as well."""
+    customer, order = customer_with("delivered", lambda c, o: _wanted_and_twin(store, o.lines[0]) is not None)
+    first = order.lines[0]
+    wanted, twin = _wanted_and_twin(store, first)
+    with store.session() as s:
+        s.add(
+            OrderLineRow(
+                order_id=order.id,
+                position=len(order.lines),
+                name=first.name,
+                product_id=first.product_id,
+                item_id=twin.item_id,
+                price_cents=twin.price_cents,
+                options=twin.options,
+            )
+        )
+        s.commit()
+    c = chat()
+    new = ", ".join(f"{k} {v}" for k, v in wanted.options.items())  # bare numbers would be ambiguous
+    described = ", ".join(f"{k} {v}" for k, v in first.options.items())
+    request = f"For order {order.id}, exchange the {first.name} ({described}) for {new}"
+    assert proposed(propose(c, customer, request + "; original payment"))["item_ids"] == [first.item_id]
+    again = c.say(
+        f"No, that's not right: it's order {order.id}; the {first.name} is missing; the {first.name} "
+        f"should be {new}."
+    )
+    for proposal in events_of(again, "proposal"):
+        assert proposal.arguments["item_ids"] == [first.item_id], c.transcript  # type: ignore[attr-defined]

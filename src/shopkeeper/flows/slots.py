@@ -40,6 +40,7 @@ _SAME = re.compile(
 )
 _MISSING = re.compile(r"\b(?:is|are) (?:missing|left out)\b|\byou (?:forgot|missed|left out)\b", re.I)
 _ONLY = re.compile(r"\b(?:only|just)\b", re.I)
+_OTHER = re.compile(r"\b(?:other|another|both|second|two)\b", re.I)
 _ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
 
 
@@ -146,8 +147,18 @@ def fill_items(
     if not narrow and set(ids) <= set(task.item_ids):
         return True
     if replace and task.item_ids and (adds or _MISSING.search(turn.text)):
-        # "the earbuds is missing", "the earbuds too": added to what is chosen, not instead of it
-        added = [i for i in ids if i not in task.item_ids]
+        # "the earbuds is missing", "the earbuds too": added to what is chosen, not instead of it.
+        # A second line of a product already chosen joins only when the words say so ("the other
+        # helmet too"): "the helmet is missing" most likely means the helmet proposed.
+        chosen_names = {line.name for line in _lines(order, task.item_ids)}
+        added = [
+            i
+            for i in ids
+            if i not in task.item_ids
+            and (
+                _OTHER.search(turn.text) or all(line.name not in chosen_names for line in _lines(order, [i]))
+            )
+        ]
         task.item_ids += added
         task.new_item_ids += [None] * len(added)
         return True
