@@ -202,3 +202,23 @@ def test_asking_for_a_replacement_starts_an_exchange_not_a_refund(
     assert "refund" not in reply.text.lower(), reply.text
     assert "How can I help you today?" not in reply.text, reply.text
     assert events_of(reply, "question"), reply.text
+
+
+def test_a_request_for_all_pending_orders_takes_each_in_turn(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    def several_pending(c: Customer, o: Order) -> bool:
+        with store.session() as s:
+            return sum(x.status == "pending" for x in repository.list_orders(s, c.id)) > 1
+
+    customer, _ = _first(store, "pending", several_pending)
+    with store.session() as s:
+        pending = [o.id for o in repository.list_orders(s, customer.id) if o.status == "pending"]
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        "could you update the shipping address of each of my pending orders to 9 Birch Lane, Portland, OR 97201"
+    )
+    assert "Which order" not in reply.text, reply.text
+    assert all(order_id in reply.text for order_id in pending), reply.text
+    assert proposed(reply)["order_id"] == pending[0], reply.text

@@ -29,6 +29,14 @@ ELIGIBLE_STATUS = {
 _ITEM_CHANGES = ("modify_items", "exchange")
 # "cancel it", "return that one": the order the conversation was just about
 _POINTS_BACK = re.compile(r"\b(?:it|that one|this one|that order|this order|the same order)\b", re.I)
+# "all my pending orders", "both orders", "every open order": each of them
+_ALL_ORDERS = re.compile(
+    r"\b(?:all|each|both)\b(?:\s+(?:of\s+)?(?:my|the|these|those|them))?(?:\s+\w+)?\s+orders\b"
+    r"|\bevery(?:\s+\w+)?\s+order\b",
+    re.I,
+)
+# Requests about an order as a whole, which can be repeated for each of several orders
+_WHOLE_ORDER = ("cancel", "modify_address", "modify_payment")
 _SEVERAL_ORDERS = re.compile(r"\b(?:orders|all my purchases|everything i (?:ordered|bought))\b", re.I)
 
 
@@ -51,6 +59,8 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
     if task.order_id:
         if not task.item_ids:
             _follow_named_products(turn, task)
+        return
+    if task.kind in _WHOLE_ORDER and _ALL_ORDERS.search(turn.text) and _take_all(turn, task):
         return
     before = turn.order(task.named_before)
     if before is not None and (not turn.u.entities.products or _holding_named(turn, [before])):
@@ -87,6 +97,25 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
     eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
     if len(eligible) == 1 and (wanted is not None or len(turn.orders) == 1):
         _set_order(task, eligible[0].id)
+
+
+def _take_all(turn: Turn, task: Task) -> bool:
+    """ "cancel all my pending orders": the request for the first order that fits, the same request
+    for each other one queued after it (each proposed and confirmed on its own)."""
+    named = _with_status_named(turn)
+    fitting = [o for o in (named or turn.orders) if _fits(task, o)]
+    if len(fitting) < 2:
+        return False
+    _set_order(task, fitting[0].id)
+    for k, o in enumerate(fitting[1:]):
+        turn.state.queue.insert(
+            k, task.model_copy(update={"order_id": o.id, "named_before": None, "hint": turn.text})
+        )
+    turn.say(
+        f"That's {len(fitting)} orders: {', '.join(o.id for o in fitting)}. I'll take them one at a time, "
+        f"starting with {fitting[0].id}."
+    )
+    return True
 
 
 def _with_status_named(turn: Turn) -> list[Order]:
