@@ -222,3 +222,18 @@ def test_a_request_for_all_pending_orders_takes_each_in_turn(
     assert "Which order" not in reply.text, reply.text
     assert all(order_id in reply.text for order_id in pending), reply.text
     assert proposed(reply)["order_id"] == pending[0], reply.text
+
+
+def test_a_question_about_it_during_an_exchange_is_about_the_item_in_hand(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    customer, has_it, _ = _two_colours(store)
+    c = chat()
+    c.say(customer.email)
+    c.say(f"i'd like to exchange my {has_it.name.lower()} for a {has_it.options['color']} one")
+    reply = c.say("hmm which colours does it come in?")
+    with store.session() as s:
+        product = repository.get_product(s, has_it.product_id)
+    colours = {v.options["color"] for v in product.variants if v.available}
+    assert all(colour in reply.text for colour in colours), reply.text
+    assert "Source:" not in reply.text, reply.text

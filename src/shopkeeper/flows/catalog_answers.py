@@ -29,8 +29,22 @@ _WHAT_SOLD = re.compile(
     r"|\bwhat (?:kinds?|sorts?|types?) of (?:stuff|things|products|items)\b|\bwhat products\b",
     re.I,
 )
+# "does it come in red?", "what sizes does this one have": the product in hand
+_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
 _STOCK_WORDS = re.compile(r"\b(?:in[ -]stock|available)\b", re.I)
 _CHEAPEST = re.compile(r"\b(?:cheap\w*|least expensive|costs? (?:the )?least|lowest price|lowest)\b", re.I)
+
+
+def _in_hand(turn: Turn) -> Product | None:
+    """The product of the request being served: its first chosen item, or its order's only line."""
+    task = turn.state.task
+    order = turn.order(task.order_id) if task is not None else None
+    if task is None or order is None:
+        return None
+    lines = [x for x in order.lines if x.item_id in task.item_ids] or (
+        order.lines if len(order.lines) == 1 else []
+    )
+    return turn.product(lines[0].product_id) if lines else None
 
 
 def _names(match: ProductMatch, question: str) -> bool:
@@ -90,6 +104,11 @@ def answer_catalog(turn: Turn, question: str, *, asks_catalog: bool = True) -> b
     # "which are in stock?" wants the count of all options too: the answer says how many are in stock
     query = _STOCK_WORDS.sub(" ", question)
     matches = [m for m in search_catalog(turn.catalog, query, limit=3) if _names(m, question)]
+    in_hand = _POINTS_BACK.search(question) and _CATALOG_WORDS.search(question)
+    if not matches and in_hand and (product := _in_hand(turn)) is not None:
+        whole_product = ProductMatch(product, 1.0, product.variants, ())  # "what colors does it come in?"
+        turn.say(_describe(whole_product, bool(_CHEAPEST.search(question))))
+        return True
     if not matches:
         return False
     # "desk lamps" names the Desk Lamp wholly and the Standing Desk in part: the whole name first, alone
