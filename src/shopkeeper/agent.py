@@ -184,8 +184,8 @@ class Agent:
             questions.answer(turn, asked, [], self.kb, POLICY_INTENTS)  # "no - and how long do refunds take?"
             return None
         requests.add_tasks(turn, asked_for)
-        questions.answer(turn, asked, intents, self.kb, POLICY_INTENTS)
-        if Intent.RECOMMENDATION in intents:
+        own = questions.answer(turn, asked, intents, self.kb, POLICY_INTENTS)
+        if Intent.RECOMMENDATION in intents and not own:
             info.recommend(turn)
         if Intent.COMPLAINT in intents:
             turn.say(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shopkeeper.domain import OrderLine, Variant
+from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from tests.agent.conftest import Chat, events_of, other_variants, propose, proposed
 
@@ -59,3 +60,35 @@ def test_a_value_the_option_does_not_have_is_named_back_and_nothing_is_proposed(
     reply = c.say(f"I'd like to exchange the {line.name} from order {order.id}, {key} zqxv please")
     assert not events_of(reply, "proposal"), c.transcript
     assert "“zqxv” isn't a" in reply.text and found[1].options[key] in reply.text, c.transcript
+
+
+def _missing_value(store: Database, line: OrderLine) -> tuple[str, str] | None:
+    """An option of the line's product and a value other products have for it, but this one doesn't."""
+    with store.session() as s:
+        products = repository.list_products(s)
+    own = next(p for p in products if p.id == line.product_id)
+    offered = {(k, x) for v in own.variants for k, x in v.options.items()}
+    for p in products:
+        for v in p.variants:
+            for k, x in v.options.items():
+                if k in line.options and (k, x) not in offered and x.isalpha() and len(x) >= 4:
+                    return k, x
+    return None
+
+
+def test_a_value_only_other_products_come_in_is_named_back(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with(
+        "delivered", lambda c, o: len(o.lines) == 1 and _missing_value(store, o.lines[0]) is not None
+    )
+    line = order.lines[0]
+    found = _missing_value(store, line)
+    assert found is not None
+    key, value = found
+    c = chat()
+    c.say(customer.email)
+    c.say(f"I want to swap the {line.name.lower()} I got in {order.id}")
+    reply = c.say(f"{value} would be nice")
+    assert f"“{value}” isn't a {key} the {line.name} comes in" in reply.text, c.transcript
+    assert "Sorry, I couldn't match" not in reply.text and not events_of(reply, "proposal"), c.transcript

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from shopkeeper.domain import Variant
+from shopkeeper.domain import Order, OrderLine, Variant
 from shopkeeper.store.db import Database
 from tests.agent.conftest import Chat, events_of, item_map, other_variants, propose, proposed
 
@@ -108,3 +108,45 @@ def test_a_correction_to_one_items_variant_keeps_the_others(
         assert item_map(proposed(fixed)) == {a.item_id: new_a.item_id, b.item_id: other_b.item_id}, (
             c.transcript
         )
+
+
+def _shared_value(store: Database, order: Order) -> tuple[OrderLine, Variant, OrderLine] | None:
+    """A line, a new variant for it whose values fit another line of the order better than it
+    ("capacity 18L and color black" for a red 18L daypack, in an order with a black chair), and a
+    third line to exchange with it."""
+
+    def fit(line: OrderLine, v: Variant) -> int:  # as the reader scores a line against values said
+        return sum(1 if line.options[k] == x else -1 for k, x in v.options.items() if k in line.options)
+
+    for a in order.lines:
+        for v in other_variants(store, a):
+            for c in order.lines:
+                if c.name != a.name and fit(c, v) > max(0, fit(a, v)):
+                    third = [
+                        b for b in order.lines if b.name not in (a.name, c.name) and other_variants(store, b)
+                    ]
+                    if third:
+                        return a, v, third[0]
+    return None
+
+
+def test_an_answer_describing_the_new_variant_does_not_pick_another_line_that_has_those_options(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with("delivered", lambda c, o: _shared_value(store, o) is not None)
+    found = _shared_value(store, order)
+    assert found is not None
+    a, new_a, b = found
+    new_b = other_variants(store, b)[0]
+    c = chat()
+    c.say(customer.email)
+    asked = c.say(f"I'd like to exchange the {a.name} and the {b.name} from {order.id}")
+    assert f"instead of the {a.name}" in asked.text, c.transcript
+    c.say(_spec(new_a))
+    c.say(_spec(new_b))
+    c.say("the original payment method")
+    proposal = [e for r in c.replies[-3:] for e in events_of(r, "proposal")]
+    assert proposal, c.transcript
+    assert item_map(proposal[-1].arguments) == {a.item_id: new_a.item_id, b.item_id: new_b.item_id}, (
+        c.transcript
+    )  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """Answers about the verified customer's own orders and payment methods, from the store's records.
 
 `fact_asked(question)` names the fact a question asks for (tracking, payment, refund, balance,
-options, whether it can still be cancelled, status) or None; `answer_own(turn, question)` answers it
+options, whether it can still be cancelled, status, what they have ordered) or None; `answer_own(turn, question)` answers it
 when the question is about the customer's own data ("my order", an order number, one of their items,
 their gift card), choosing the order the question names, the one holding a product it names, the one
 the conversation is about, or the customer's only order. Before verification the question waits in `state.questions` and identity
@@ -15,7 +15,7 @@ import re
 
 from shopkeeper.domain import Order, OrderLine, format_money
 from shopkeeper.flows import identity
-from shopkeeper.flows.orders import ELIGIBLE_STATUS
+from shopkeeper.flows.orders import ELIGIBLE_STATUS, HISTORY, describe_orders
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
@@ -48,6 +48,7 @@ _FACTS = (
         ),
     ),
     ("status", re.compile(r"\bstatus\b|\bwhere(?:'s| is)\b|\bship(?:ped)?\b|\barriv|\bdelivered\b", re.I)),
+    ("history", HISTORY),
 )
 # Facts only an order has: asked with "it" or "the tracking number", they are about the order the
 # conversation is on ("whats the tracking number?", "how much was it again", "when will it arrive?").
@@ -76,7 +77,8 @@ def _named_lines(order: Order, question: str) -> list[OrderLine]:
         # "the t-shirts" names a Merino T-Shirt; "lamp" a Desk Lamp: any telling word of the name
         if line.name.lower() in low or any(re.search(rf"\b{re.escape(w)}s?\b", low) for w in words):
             named.append(line)
-    return named
+    whole = [line for line in named if line.name.lower() in low]  # "the bike lights", not the Bike Lock
+    return whole or named
 
 
 def _order_for(turn: Turn, question: str) -> Order | None:
@@ -160,6 +162,8 @@ def _order_fact(turn: Turn, fact: str, order: Order, question: str) -> str:
 
 
 def _about_own(turn: Turn, question: str, fact: str) -> bool:
+    if fact == "history":
+        return True
     if fact == "balance":
         return bool(re.search(r"\bgift ?card|\bmy\b", question, re.I))
     if extract_order_ids(question):
@@ -195,6 +199,9 @@ def answer_own(turn: Turn, question: str) -> bool:
         return True
     if fact == "balance":
         turn.say(_balance(turn))
+        return True
+    if fact == "history" and not extract_order_ids(question):
+        turn.say(describe_orders(turn.orders) if turn.orders else "I don't see any orders on your account.")
         return True
     order = _order_for(turn, question)
     if order is None:

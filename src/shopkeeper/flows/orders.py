@@ -37,7 +37,24 @@ _ALL_ORDERS = re.compile(
 )
 # Requests about an order as a whole, which can be repeated for each of several orders
 _WHOLE_ORDER = ("cancel", "modify_address", "modify_payment")
-_SEVERAL_ORDERS = re.compile(r"\b(?:orders|all my purchases|everything i (?:ordered|bought))\b", re.I)
+# "what have I bought lately?", "my order history": the customer's orders, all of them
+HISTORY = re.compile(
+    r"\bwhat (?:else )?(?:(?:have|did|do) )?(?:i|we|i've|i have) (?:\w+ )?(?:buy|bought|order|ordered|purchased?)\b"
+    r"|\bwhat (?:(?:have|did) )?(?:i|we|i've) (?:\w+ )?(?:get|got) from you|\b(?:order|purchase|buying) history\b"
+    r"|\bmy (?:past|previous|recent|latest|last few) (?:orders|purchases)\b|\bwhat orders\b",
+    re.I,
+)
+_SEVERAL_ORDERS = re.compile(
+    r"\b(?:orders|all my purchases|everything i (?:ordered|bought))\b|" + HISTORY.pattern, re.I
+)
+
+
+def describe_orders(orders: list[Order]) -> str:
+    return (
+        "Here are your orders: "
+        + "; ".join(f"{o.id} is {o.status} ({', '.join(line.name for line in o.lines)})" for o in orders)
+        + "."
+    )
 
 
 def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
@@ -183,6 +200,17 @@ def _set_order(task: Task, order_id: str) -> None:
     task.order_id = order_id
 
 
+# Which orders a request can be made for, said when none of the customer's orders is one.
+_ONLY = {
+    "cancel": "Only pending orders can be cancelled",
+    "modify_address": "A shipping address can only be changed while the order is pending",
+    "modify_payment": "A payment method can only be changed while the order is pending",
+    "return": "Only delivered orders can be returned",
+    "modify_items": "Items can be changed on a pending order or exchanged on a delivered one",
+    "exchange": "Items can be changed on a pending order or exchanged on a delivered one",
+}
+
+
 def ask_order(turn: Turn, task: Task) -> None:
     wanted = ELIGIBLE_STATUS.get(task.kind)
     eligible = [o for o in turn.orders if wanted is None or o.status == wanted]
@@ -191,15 +219,18 @@ def ask_order(turn: Turn, task: Task) -> None:
         turn.say("I don't see any orders on your account.")
         turn.next_task()
         return
+    statuses = {ELIGIBLE_STATUS[k] for k in _ITEM_CHANGES} if task.kind in _ITEM_CHANGES else {wanted}
+    if task.kind in _ONLY and not any(
+        o.status in statuses for o in turn.orders
+    ):  # "ship my pending order elsewhere" with none pending
+        yours = "; ".join(f"{o.id} is {o.status}" for o in turn.orders[:8])
+        turn.say(f"{_ONLY[task.kind]}, and none of yours is: {yours}. Nothing was changed.")
+        turn.next_task()
+        return
     if task.kind == "order_status" and (
         (by_status := _with_status_named(turn)) or _SEVERAL_ORDERS.search(turn.text)
     ):  # "whats in my pending orders", "status of all my orders": each one, no question
-        shown = by_status or turn.orders
-        turn.say(
-            "Here are your orders: "
-            + "; ".join(f"{o.id} is {o.status} ({', '.join(line.name for line in o.lines)})" for o in shown)
-            + "."
-        )
+        turn.say(describe_orders(by_status or turn.orders))
         turn.next_task()
         return
     lines = "; ".join(f"{o.id} ({o.status}: {', '.join(line.name for line in o.lines)})" for o in listed[:8])

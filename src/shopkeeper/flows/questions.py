@@ -151,22 +151,27 @@ def answer(
     intents: list[Intent],
     kb: KnowledgeBase | None,
     policy: Collection[Intent],
-) -> None:
-    """Answer the questions (and, when the message holds none, the policy or product request read in it)."""
+) -> bool:
+    """Answer the questions (and, when the message holds none, the policy or product request read in
+    it). True when one was answered from the customer's own records ("what have I bought lately?"
+    asks for no recommendation)."""
     answers.answer_waiting(turn)
     if not questions:
         # a clause of a request that describes it asks nothing: "the speaker (blue, 10 hours) to the
         # same options" is no catalog question, "pay w paypal" no question about payment methods
         if any(i in REQUEST_KINDS for i in intents):
-            return
+            return False
         if any(i in policy for i in intents):
             info.answer_policy(turn, kb)
         if Intent.PRODUCT_QUESTION in intents:
             info.answer_product(turn)
-        return
-    unknown, said = [], set[str]()
+        return False
+    unknown, said, own = [], set[str](), False
     for question in questions:
-        if answers.answer_own(turn, question) or answer_catalog(turn, question):
+        if answers.answer_own(turn, question):
+            own = True
+            continue
+        if answer_catalog(turn, question):
             continue
         if kb is not None and _say_kb(turn, kb, question, said):
             continue
@@ -174,10 +179,11 @@ def answer(
             continue
         unknown.append(question)
     if not unknown:
-        return
+        return own
     if kb is None:
         info.answer_policy(turn, None)
     elif len(unknown) < len(questions):
         turn.say(f"About “{unknown[0]}”: {NOT_FOUND}")
     else:
         turn.say(NOT_FOUND)
+    return own

@@ -52,7 +52,8 @@ def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
     known = [t for t in (active, *turn.state.queue) if t is not None]
     fresh = [(k, part) for k, part in asked_for if not any(_same(t, k, part) for t in known)]
     if active is not None and fresh and waiting:
-        turn.state.queue.insert(0, active)
+        if active.kind != "order_status" or active.order_id is not None:
+            turn.state.queue.insert(0, active)  # a look-up with no order yet is not worth asking again
         turn.state.task = None
     for kind, part in fresh:
         task = Task(kind=kind, hint=part, named_before=_named_before(asked_for, part))

@@ -141,6 +141,10 @@ def fill_items(
     if not ids:
         if resolved is None or resolved.ambiguous:
             return False
+        if not narrow and resolved.reason == "options":
+            # "capacity 18L and color black", asked what the daypack should become, describes the new
+            # daypack, not the black office chair of the same order
+            return False
         ids = [i for i in resolved.item_ids if order.line_count(i) > 0]
     if not ids or (task.item_ids and not replace) or sorted(ids) == sorted(task.item_ids):
         return bool(ids)
@@ -230,6 +234,8 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
                 break
         else:
             _say_if_already(turn, text, this, variants, order.id)
+            if asked_about and (missing := _not_offered(turn, product, text)):
+                turn.say(_unread_note(line.name, missing, variants))  # "blue", of a hat in tan or olive
             continue
         if resolved is None or resolved.item_id is None:
             continue
@@ -237,6 +243,25 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             turn.say(f"Sorry, the {line.name} with {_opts(resolved.options)} is out of stock.")
             continue
         task.new_item_ids[index] = resolved.item_id
+
+
+def _not_offered(turn: Turn, product: Product, text: str) -> dict[str, str]:
+    """Values of the product's options that other products in the catalog have and it doesn't, named
+    in the text: "blue" asked of a hat that comes in tan, white and olive."""
+    own = {(k, value) for v in product.variants for k, value in v.options.items()}
+    keys = {k for k, _ in own}
+    elsewhere = {
+        (k, value)
+        for p in turn.catalog
+        if p.id != product.id
+        for v in p.variants
+        for k, value in v.options.items()
+        if k in keys and (k, value) not in own
+    }
+    found = option_mentions(
+        text, [Candidate(item_id="", options={k: value}) for k, value in sorted(elsewhere)]
+    )
+    return {k: next(iter(values)) for k, values in found.items() if len(values) == 1}
 
 
 def _unread_note(name: str, unread: dict[str, str], variants: Sequence[Candidate]) -> str:
@@ -365,6 +390,8 @@ def ask_payment(turn: Turn, task: Task, order: Order) -> None:
         turn.next_task()
         return
     names = [m.describe() for m in allowed]
+    if task.kind in ("modify_items", "exchange") and task.item_ids:
+        turn.say(_chosen(turn, task, order))  # what they asked for so far, before the money question
     question = {
         "return": "Where should the refund go: ",
         "modify_payment": "Which payment method would you like to use instead: ",
@@ -372,6 +399,21 @@ def ask_payment(turn: Turn, task: Task, order: Order) -> None:
         "exchange": "Which payment method should cover any price difference: ",
     }[task.kind]
     turn.ask(question + " or ".join(names) + "?", "payment_method", names)
+
+
+def _chosen(turn: Turn, task: Task, order: Order) -> str:
+    """'So far: the Office Chair to color black, armrest fixed; the Speaker for an identical one.'"""
+    said = []
+    for item_id, new_id in zip(task.item_ids, task.new_item_ids, strict=True):
+        line = next((line for line in order.lines if line.item_id == item_id), None)
+        new = turn.product(line.product_id).variant(new_id) if line and new_id else None
+        if line is None or new is None:
+            continue
+        changed = {k: v for k, v in new.options.items() if line.options.get(k) != v}
+        said.append(
+            f"the {line.name} to {_opts(changed)}" if changed else f"the {line.name} for an identical one"
+        )
+    return f"So far: {'; '.join(said)}." if said else ""
 
 
 # ---- reason, address ---------------------------------------------------------------------

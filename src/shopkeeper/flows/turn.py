@@ -96,14 +96,20 @@ class Turn:
         """Ask for `slot`; a question just asked in the same words is asked differently instead:
         what did not match, then the options numbered to pick from, or how to write the answer."""
         # the same question again, though this message filled something else ("the lamp should be
-        # red", asked about the mug), is no failure to match: ask it plainly
+        # red", asked about the mug) or asked a question of its own, is no failure to match
         progressed = (self.state.task.model_dump_json() if self.state.task else "") != self.task_at_start
-        repeated = text == self.state.last_question and not progressed
+        again = text == self.state.last_question
+        repeated = again and not progressed and not self.u.questions
         self.state.repeats = self.state.repeats + 1 if repeated else 0
-        if repeated:
-            self.parts.append(_narrowed(text, slot, list(options or []), self.state.repeats))
+        if repeated:  # after a sentence that said what did not match, no second "sorry"
+            narrowed = _narrowed(text, slot, list(options or []), self.state.repeats)
+            self.parts.append(
+                narrowed.split(". ", 1)[1] if self.parts and self.state.repeats == 1 else narrowed
+            )
+        elif again:
+            self.parts.append(f"{'Got it.' if progressed else 'Back to your request:'} {text}")
         else:
-            self.parts.append(f"Got it. {text}" if progressed and text == self.state.last_question else text)
+            self.parts.append(text)
         self.state.last_question = text
         self.state.asked = slot
         self.state.options = list(options or [])

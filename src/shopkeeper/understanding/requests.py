@@ -358,7 +358,9 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
                 i in REQUEST_KINDS
                 and REQUEST_KINDS[i] != active
                 and (i in confident or names_order)
-                and asked != "order_id"
+                # asked which order a change is for, a request is that answer's words ("the one I
+                # want to return"); asked which order to look up, it is a request of its own
+                and (asked != "order_id" or active == "order_status")
                 and (i not in answered or other_order)
             )
             or (i in policy_intents and "?" in msg.text)
