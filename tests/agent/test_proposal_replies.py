@@ -95,7 +95,8 @@ def test_a_missing_item_with_its_new_variant_keeps_the_proposed_change(
     )
     first, second = order.lines[:2]
     wanted_first, wanted_second = other_variants(store, first)[0], other_variants(store, second)[0]
-    words = lambda v: ", ".join(v.options.values())  # noqa: E731
+    # each value with its option's name: bare "30, 30, grey" for pants is ambiguous (waist or length?)
+    words = lambda v: ", ".join(f"{k} {x}" for k, x in v.options.items())  # noqa: E731
     c = chat()
     reply = propose(
         c,
