@@ -9,7 +9,7 @@ requests wait in `state.queue` and start when the active one is done or dropped.
 from __future__ import annotations
 
 from shopkeeper.domain import format_money
-from shopkeeper.flows import identity, orders, slots
+from shopkeeper.flows import identity, orders, payment, slots
 from shopkeeper.flows.proposals import (
     clarify,
     describe_action,
@@ -213,7 +213,7 @@ def _apply_corrections(turn: Turn, *, restated: bool = False) -> bool:
             turn.u.entities.payment_methods or "_" in turn.text
         ):
             previous, task.payment_method_id = task.payment_method_id, None
-            slots.fill_payment(turn, task, order)
+            payment.fill_payment(turn, task, order)
             task.payment_method_id = task.payment_method_id or previous
     if task.kind == "cancel" and turn.u.entities.reason:
         task.reason = turn.u.entities.reason
@@ -279,7 +279,7 @@ def _read_hint(turn: Turn, task: Task, hint: str) -> None:
     if task.kind == "cancel":
         slots.fill_reason(earlier, task)
     if task.kind in ("return", "exchange", "modify_items", "modify_payment"):
-        slots.fill_payment(earlier, task, order, only_mentioned=True)
+        payment.fill_payment(earlier, task, order, only_mentioned=True)
 
 
 def _step(turn: Turn, task: Task) -> bool:
@@ -310,7 +310,7 @@ def _step(turn: Turn, task: Task) -> bool:
         refuse(turn, task, decision)
         return False
     if task.kind in _PAID and task.payment_method_id is None and turn.u.entities.payment_methods:
-        slots.fill_payment(turn, task, order, only_mentioned=True)  # said now, asked for last
+        payment.fill_payment(turn, task, order, only_mentioned=True)  # said now, asked for last
     if task.kind in ("return", "exchange", "modify_items"):
         asked = turn.state.asked
         slots.fill_items(turn, task, order, replace=asked in ("items", "new_items"), narrow=asked == "items")
@@ -334,9 +334,9 @@ def _step(turn: Turn, task: Task) -> bool:
             return True
     if task.kind in _PAID:
         if task.payment_method_id is None:
-            slots.fill_payment(turn, task, order)
+            payment.fill_payment(turn, task, order)
         if task.payment_method_id is None:
-            slots.ask_payment(turn, task, order)
+            payment.ask_payment(turn, task, order)
             return turn.state.task is not None
     propose_task(turn, task)
     return turn.state.proposal is not None

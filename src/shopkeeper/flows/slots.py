@@ -1,5 +1,5 @@
-"""Filling a request's slots from what the customer said: order, items, new variants, payment
-method, reason, address. Each `fill_*` reads the message; each `ask_*` asks for one missing thing.
+"""Filling a request's slots from what the customer said: items, new variants, reason, address (the
+order: `flows/orders.py`; the payment method: `flows/payment.py`). Each `fill_*` reads the message; each `ask_*` asks for one missing thing.
 
 The understanding layer proposes (ids, mentions, resolutions); these functions accept a proposal
 only if it points at the verified customer's own records. They never write to the store.
@@ -10,29 +10,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from shopkeeper.domain import Order, OrderLine, PaymentMethod, Product, format_money
+from shopkeeper.domain import Order, OrderLine, Product, format_money
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
-from shopkeeper.understanding import Candidate, PaymentMention
+from shopkeeper.understanding import Candidate
 from shopkeeper.understanding.described import split_wanted
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
 from shopkeeper.understanding.understand import read_items, read_variant
 
 __all__ = [
-    "allowed_methods",
+    "METHOD_ID",
     "describe_line",
+    "describe_options",
     "fill_address",
     "fill_items",
     "fill_new_items",
-    "fill_payment",
     "fill_reason",
     "line_candidates",
     "variant_candidates",
 ]
 
-_METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
+METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
 _SAME = re.compile(
     r"\b(the )?same (one|item|variant|version|model|thing|options?|specs?|configuration|settings)\b"
     r"|\bidentical\b|\bkeep (it|that one) as is\b|\blike for like\b",
@@ -41,7 +41,6 @@ _SAME = re.compile(
 _MISSING = re.compile(r"\b(?:is|are) (?:missing|left out)\b|\byou (?:forgot|missed|left out)\b", re.I)
 _ONLY = re.compile(r"\b(?:only|just)\b", re.I)
 _OTHER = re.compile(r"\b(?:other|another|both|second|two)\b", re.I)
-_ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
 
 
 def describe_line(line: OrderLine) -> str:
@@ -213,7 +212,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         if _SAME.search(text) and (original := product.variant(item_id)) is not None and original.available:
             task.new_item_ids[index] = item_id  # an identical replacement
             continue
-        ids = _METHOD_ID.sub("", text)
+        ids = METHOD_ID.sub("", text)
         direct = [v for v in product.variants if v.item_id in ids.split() or v.item_id in text]
         if direct and direct[0].item_id != item_id:
             task.new_item_ids[index] = direct[0].item_id
@@ -240,7 +239,7 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         if resolved is None or resolved.item_id is None:
             continue
         if not resolved.available:
-            turn.say(f"Sorry, the {line.name} with {_opts(resolved.options)} is out of stock.")
+            turn.say(f"Sorry, the {line.name} with {describe_options(resolved.options)} is out of stock.")
             continue
         task.new_item_ids[index] = resolved.item_id
 
@@ -285,10 +284,10 @@ def _say_if_already(
         and resolved.requested
         and resolved.reason == "only the original's options mentioned"
     ):
-        turn.say(f"The {line.name} in order {order_id} is already {_opts(resolved.requested)}.")
+        turn.say(f"The {line.name} in order {order_id} is already {describe_options(resolved.requested)}.")
 
 
-def _opts(options: dict[str, str]) -> str:
+def describe_options(options: dict[str, str]) -> str:
     return ", ".join(f"{k} {v}" for k, v in options.items())
 
 
@@ -302,118 +301,12 @@ def ask_new_item(turn: Turn, task: Task, order: Order) -> None:
         del task.item_ids[index]
         del task.new_item_ids[index]
         return
-    choices = [f"{_opts(v.options)} ({format_money(v.price_cents)})" for v in available[:12]]
+    choices = [f"{describe_options(v.options)} ({format_money(v.price_cents)})" for v in available[:12]]
     turn.ask(
         f"What would you like instead of the {describe_line(line)}? Available: {'; '.join(choices)}.",
         "new_items",
         choices,
     )
-
-
-# ---- payment -----------------------------------------------------------------------------
-
-
-def allowed_methods(turn: Turn, task: Task, order: Order) -> list[PaymentMethod]:
-    customer = turn.customer
-    assert customer is not None
-    methods = list(customer.payment_methods)
-    original = order.payments[0].payment_method_id if order.payments else None
-    if task.kind == "return":
-        return [m for m in methods if m.id == original or m.is_gift_card]
-    if task.kind == "modify_payment":
-        return [m for m in methods if m.id != original]
-    return methods
-
-
-def fill_payment(turn: Turn, task: Task, order: Order, *, only_mentioned: bool = False) -> None:
-    """Take the payment method the message names; with a single allowed choice, that one."""
-    allowed = allowed_methods(turn, task, order)
-    customer = turn.customer
-    assert customer is not None
-    for mid in _METHOD_ID.findall(turn.text):
-        if customer.payment_method(mid) is not None:
-            task.payment_method_id = mid
-            return
-    original = order.payments[0].payment_method_id if order.payments else None
-    if _ORIGINAL.search(turn.text) and original and task.kind in ("return", "modify_items", "exchange"):
-        task.payment_method_id = original
-        return
-    mentions = turn.u.entities.payment_methods
-    for mention in mentions:
-        matches = _matching_methods(mention, customer.payment_methods)
-        preferred = [m for m in matches if m in allowed] or matches
-        if len(preferred) == 1 or (preferred and mention.last_four):
-            task.payment_method_id = preferred[0].id
-            return
-    if mentions and not any(_matching_methods(m, customer.payment_methods) for m in mentions):
-        # "refund it to my paypal" without a PayPal account: say so; `ask_payment` lists theirs
-        listed = " or ".join(dict.fromkeys(_describe_mention(m) for m in mentions))
-        turn.say(f"I couldn't find {listed} among the payment methods on your account.")
-        return
-    if only_mentioned:
-        return
-    if (
-        task.payment_method_id is None
-        and len(allowed) == 1
-        and task.kind in ("return", "modify_items", "exchange")
-    ):
-        task.payment_method_id = allowed[0].id
-
-
-def _matching_methods(mention: PaymentMention, methods: Sequence[PaymentMethod]) -> list[PaymentMethod]:
-    """The customer's payment methods a mention ("my amex", "the card ending in 1234") fits."""
-    return [
-        m
-        for m in methods
-        if (mention.source is None or m.source == mention.source)
-        and (mention.brand is None or (m.brand or "").lower() == mention.brand.lower())
-        and (mention.last_four is None or m.last_four == mention.last_four)
-    ]
-
-
-def _describe_mention(mention: PaymentMention) -> str:
-    """A payment method as the customer named it: "a PayPal account", "an Amex card ending in 1234"."""
-    if mention.source == "paypal":
-        return "a PayPal account"
-    if mention.source == "gift_card":
-        return "a gift card"
-    brand = (mention.brand or "").title() if mention.brand != "amex" else "Amex"
-    card = f"{brand} card" if brand else "credit card"
-    ending = f" ending in {mention.last_four}" if mention.last_four else ""
-    return f"{'an' if card[0] in 'AEIOU' else 'a'} {card}{ending}"
-
-
-def ask_payment(turn: Turn, task: Task, order: Order) -> None:
-    allowed = allowed_methods(turn, task, order)
-    if not allowed:
-        turn.say("There's no other payment method on your account to switch to.")
-        turn.next_task()
-        return
-    names = [m.describe() for m in allowed]
-    if task.kind in ("modify_items", "exchange") and task.item_ids:
-        turn.say(_chosen(turn, task, order))  # what they asked for so far, before the money question
-    question = {
-        "return": "Where should the refund go: ",
-        "modify_payment": "Which payment method would you like to use instead: ",
-        "modify_items": "Which payment method should cover any price difference: ",
-        "exchange": "Which payment method should cover any price difference: ",
-    }[task.kind]
-    turn.ask(question + " or ".join(names) + "?", "payment_method", names)
-
-
-def _chosen(turn: Turn, task: Task, order: Order) -> str:
-    """'So far: the Office Chair to color black, armrest fixed; the Speaker for an identical one.'"""
-    said = []
-    for item_id, new_id in zip(task.item_ids, task.new_item_ids, strict=True):
-        line = next((line for line in order.lines if line.item_id == item_id), None)
-        new = turn.product(line.product_id).variant(new_id) if line and new_id else None
-        if line is None or new is None:
-            continue
-        changed = {k: v for k, v in new.options.items() if line.options.get(k) != v}
-        said.append(
-            f"the {line.name} to {_opts(changed)}" if changed else f"the {line.name} for an identical one"
-        )
-    return f"So far: {'; '.join(said)}." if said else ""
 
 
 # ---- reason, address ---------------------------------------------------------------------
