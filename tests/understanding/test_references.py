@@ -387,3 +387,21 @@ def test_the_first_word_of_a_name_said_alone_names_the_item(text: str, ids: list
     ]
     found = resolve_items(text, lines)
     assert sorted(found.item_ids) == ids and not found.unmatched, found
+
+
+def test_two_lines_of_one_product_described_in_one_clause_are_both_meant() -> None:
+    """ "watch (black, ...) for the exact same one and silver, metal watch -> gold": the words after the
+    first "for" still describe the second watch, which must not be lost."""
+    black = Candidate(
+        item_id="w1",
+        name="Smart Watch",
+        product_id="sw",
+        options={"color": "black", "band material": "silicone", "display": "LCD"},
+    )
+    silver = Candidate(item_id="w2", name="Smart Watch", product_id="sw",
+                       options={"color": "silver", "band material": "metal", "display": "AMOLED"})  # fmt: skip
+    text = (
+        "smart watch (black, silicone, lcd) for the exact same one (color black, band material silicone, "
+        "display lcd) and silver, metal, amoled smart watch -> gold, band material leather and display lcd"
+    )
+    assert set(resolve_items(text, [black, silver]).item_ids) == {"w1", "w2"}

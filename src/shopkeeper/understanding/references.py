@@ -209,6 +209,11 @@ def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool
     pool = named or list(range(len(candidates)))
     # "the speaker for a red one": "red" is what it should become, not which speaker it is
     described, wanted = split_wanted(text, {c.name for c in candidates})
+    name_heads = {h for c in candidates for h in head_words(norm_tokens(c.name))}
+    if sum(1 for t in tokens if t in name_heads) > 1:
+        # several items named ("the black watch for the same one and the silver watch -> gold"): the
+        # words after the first "for" describe the second item too; read the whole text
+        described, wanted = text, ""
     mentioned = option_mentions(described, [candidates[i] for i in pool])
     if mentioned:
         kept: list[int] = []
