@@ -22,6 +22,17 @@ def _one_option_apart(store: Database, line: OrderLine) -> tuple[str, Variant] |
     return None
 
 
+def _with_one_option_apart(store: Database, customer_with):  # type: ignore[no-untyped-def]
+    """A customer, their delivered order, a line of it and (option, variant) one option apart."""
+    customer, order = customer_with(
+        "delivered", lambda c, o: any(_one_option_apart(store, ln) for ln in o.lines)
+    )
+    line = next(ln for ln in order.lines if _one_option_apart(store, ln))
+    found = _one_option_apart(store, line)
+    assert found is not None
+    return customer, order, line, found
+
+
 def _typo(word: str) -> str:
     return word[0] + word[2:]  # the second letter dropped: "white" -> "wite"
 
@@ -29,13 +40,7 @@ def _typo(word: str) -> str:
 def test_a_misspelt_value_after_its_option_name_is_read(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
-    customer, order = customer_with(
-        "delivered", lambda c, o: any(_one_option_apart(store, ln) for ln in o.lines)
-    )
-    line = next(ln for ln in order.lines if _one_option_apart(store, ln))
-    found = _one_option_apart(store, line)
-    assert found is not None
-    key, new = found
+    customer, order, line, (key, new) = _with_one_option_apart(store, customer_with)
     c = chat()
     reply = propose(
         c,
@@ -48,18 +53,12 @@ def test_a_misspelt_value_after_its_option_name_is_read(
 def test_a_value_the_option_does_not_have_is_named_back_and_nothing_is_proposed(
     store: Database, chat: Callable[[], Chat], customer_with
 ) -> None:  # type: ignore[no-untyped-def]
-    customer, order = customer_with(
-        "delivered", lambda c, o: any(_one_option_apart(store, ln) for ln in o.lines)
-    )
-    line = next(ln for ln in order.lines if _one_option_apart(store, ln))
-    found = _one_option_apart(store, line)
-    assert found is not None
-    key = found[0]
+    customer, order, line, (key, new) = _with_one_option_apart(store, customer_with)
     c = chat()
     c.say(customer.email)
     reply = c.say(f"I'd like to exchange the {line.name} from order {order.id}, {key} zqxv please")
     assert not events_of(reply, "proposal"), c.transcript
-    assert "“zqxv” isn't a" in reply.text and found[1].options[key] in reply.text, c.transcript
+    assert "“zqxv” isn't a" in reply.text and new.options[key] in reply.text, c.transcript
 
 
 def _missing_value(store: Database, line: OrderLine) -> tuple[str, str] | None:
