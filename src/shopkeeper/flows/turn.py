@@ -39,7 +39,10 @@ class Turn:
 
     def __post_init__(self) -> None:
         if self.task_at_start is None:
-            self.task_at_start = self.state.task.model_dump_json() if self.state.task else ""
+            self.task_at_start = self._task_now()
+
+    def _task_now(self) -> str:
+        return self.state.task.model_dump_json() if self.state.task else ""
 
     def about(self, text: str) -> Turn:
         """The same turn reading another message (an earlier one that described a queued request)."""
@@ -97,14 +100,13 @@ class Turn:
         what did not match, then the options numbered to pick from, or how to write the answer."""
         # the same question again, though this message filled something else ("the lamp should be
         # red", asked about the mug) or asked a question of its own, is no failure to match
-        progressed = (self.state.task.model_dump_json() if self.state.task else "") != self.task_at_start
+        progressed = self._task_now() != self.task_at_start
         again = text == self.state.last_question
         repeated = again and not progressed and not self.u.questions
         self.state.repeats = self.state.repeats + 1 if repeated else 0
         if repeated:  # after a sentence that said what did not match, no second "sorry"
-            narrowed = _narrowed(text, slot, list(options or []), self.state.repeats)
             self.parts.append(
-                narrowed.split(". ", 1)[1] if self.parts and self.state.repeats == 1 else narrowed
+                _narrowed(text, slot, list(options or []), self.state.repeats, sorry=not self.parts)
             )
         elif again:
             self.parts.append(f"{'Got it.' if progressed else 'Back to your request:'} {text}")
@@ -141,15 +143,16 @@ _HOW = {
 }
 
 
-def _narrowed(text: str, slot: str, options: list[str], repeats: int) -> str:
+def _narrowed(text: str, slot: str, options: list[str], repeats: int, *, sorry: bool = True) -> str:
     """The question `text`, asked for the `repeats`-th time in a row, in other words (never the same
-    words as the time before)."""
+    words as the time before); the first time without its apology when `sorry` is false (the reply
+    already said what did not match)."""
     which = 0 if repeats == 1 else 1 + repeats % 2
     if options:
         numbered = "; ".join(f"{k}) {o}" for k, o in enumerate(options, 1))
         return [
-            f"Sorry, I couldn't match that to one of the choices. Reply with the number you want: {numbered}. "
-            "(Or say 'never mind' to drop it.)",
+            ("Sorry, I couldn't match that to one of the choices. " if sorry else "")
+            + f"Reply with the number you want: {numbered}. (Or say 'never mind' to drop it.)",
             f"I still can't tell which one you mean. Just the number is enough: {numbered}. "
             "If you'd rather talk to a person, say so.",
             f"None of the choices matches that, sorry. Pick one by its number ({numbered}), say 'never mind', "
@@ -157,7 +160,7 @@ def _narrowed(text: str, slot: str, options: list[str], repeats: int) -> str:
         ][which]
     how = _HOW.get(slot, "Could you say it in other words?")
     return [
-        f"Sorry, I still couldn't read that. {how} (Or say 'never mind' to drop it.)",
+        ("Sorry, I still couldn't read that. " if sorry else "") + f"{how} (Or say 'never mind' to drop it.)",
         f"I'm still not getting it, sorry. {how} If you'd rather talk to a person, just say so.",
         f"That still doesn't work for me, sorry. {how} Or say 'never mind', or ask for a person.",
     ][which]
