@@ -23,6 +23,7 @@ from shopkeeper.errors import ActionError, BackendUnavailable
 from shopkeeper.events import DoneEvent, Event, HandoffEvent, TextEvent
 from shopkeeper.flows import identity, info, questions, requests
 from shopkeeper.flows.slots import line_candidates, variant_candidates
+from shopkeeper.flows.small_talk import model_phrase
 from shopkeeper.flows.state import State
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
@@ -199,7 +200,7 @@ class Agent:
         if not turn.parts:
             top = turn.u.intent
             if top in SMALL_TALK:
-                info.small_talk(turn, SMALL_TALK[top], self._phrase if self.llm else None)
+                info.small_talk(turn, SMALL_TALK[top], model_phrase(self.llm) if self.llm else None)
             elif asked_before and asked_before != "confirm":
                 question = "Sorry, I didn't catch that. " + _repeat_question(asked_before)
                 turn.ask(question, asked_before, options_before)
@@ -311,30 +312,6 @@ class Agent:
                 "pending_question": _pending_question(state),
             }
         )
-
-    def _phrase(self, text: str, kind: str) -> str | None:
-        """Small talk phrased by the language model (used only if `flows.small_talk.relevant` accepts it)."""
-        from shopkeeper.llm.base import Completion, GenerationSettings, Message
-
-        task = _SMALL_TALK_PROMPTS.get(kind, "Reply politely.")
-        messages = [
-            Message(
-                "system",
-                f"You are a friendly online store support assistant. {task} Reply in one short sentence.",
-            ),
-            Message("user", text),
-        ]
-        for item in self.llm.stream(messages, GenerationSettings(max_tokens=32)):  # type: ignore[union-attr]
-            if isinstance(item, Completion):
-                return item.text
-        return None
-
-
-_SMALL_TALK_PROMPTS = {  # measured on the embedded model: the raw message alone was never relevant
-    "greeting": "The customer greets you. Greet them back and ask how you can help.",
-    "thanks": "The customer thanks you. Say you're welcome.",
-    "goodbye": "The customer is leaving. Say goodbye and wish them a great day.",
-}
 
 
 def _llm_reads_intents(llm: Any | None) -> bool:

@@ -13,7 +13,7 @@ from shopkeeper.store.db import Database, open_store
 from shopkeeper.store.demo import build_demo
 from shopkeeper.understanding import Candidate, OrderCandidate, UnderstandingContext, resolve_order
 from shopkeeper.understanding.entities import extract_order_ids
-from shopkeeper.understanding.references import known_order_ids
+from shopkeeper.understanding.orders import known_order_ids
 
 
 @pytest.fixture(scope="module")

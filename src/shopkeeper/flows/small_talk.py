@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from shopkeeper.flows.turn import Turn
 
-__all__ = ["TEMPLATES", "Phrase", "relevant", "small_talk"]
+__all__ = ["TEMPLATES", "Phrase", "model_phrase", "relevant", "small_talk"]
 
 Phrase = Callable[[str, str], str | None]  # (customer's message, kind) -> the model's phrasing
 TEMPLATES = {
@@ -91,3 +92,31 @@ def small_talk(turn: Turn, kind: str, phrase: Phrase | None = None) -> None:
             turn.say(text.strip())
             return
     turn.say(template)
+
+
+_PROMPTS = {  # measured on the embedded model: the raw message alone was never relevant
+    "greeting": "The customer greets you. Greet them back and ask how you can help.",
+    "thanks": "The customer thanks you. Say you're welcome.",
+    "goodbye": "The customer is leaving. Say goodbye and wish them a great day.",
+}
+
+
+def model_phrase(llm: Any) -> Phrase:
+    """Small talk phrased by the language model `llm` (used only where `relevant` accepts it)."""
+    from shopkeeper.llm.base import Completion, GenerationSettings, Message
+
+    def phrase(text: str, kind: str) -> str | None:
+        task = _PROMPTS.get(kind, "Reply politely.")
+        messages = [
+            Message(
+                "system",
+                f"You are a friendly online store support assistant. {task} Reply in one short sentence.",
+            ),
+            Message("user", text),
+        ]
+        for item in llm.stream(messages, GenerationSettings(max_tokens=32)):
+            if isinstance(item, Completion):
+                return str(item.text)
+        return None
+
+    return phrase

@@ -31,7 +31,8 @@ from shopkeeper.understanding.models import (
     UnderstandingContext,
     VariantResolution,
 )
-from shopkeeper.understanding.references import resolve_items, resolve_order
+from shopkeeper.understanding.orders import resolve_order
+from shopkeeper.understanding.references import resolve_items
 from shopkeeper.understanding.requests import read_requests
 from shopkeeper.understanding.understand import read_items, read_variant, understand
 from shopkeeper.understanding.variants import resolve_variant

@@ -26,9 +26,10 @@ from shopkeeper.understanding.models import (
     UnderstandingContext,
     VariantResolution,
 )
+from shopkeeper.understanding.orders import known_order_ids, resolve_order
 from shopkeeper.understanding.proposal_reply import read_proposal_reply
 from shopkeeper.understanding.questions import question_clauses
-from shopkeeper.understanding.references import known_order_ids, resolve_items, resolve_order
+from shopkeeper.understanding.references import resolve_items
 from shopkeeper.understanding.small_talk import read_small_talk
 from shopkeeper.understanding.variants import resolve_variant
 
