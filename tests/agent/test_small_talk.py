@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from shopkeeper.agent import Agent
-from shopkeeper.flows.small_talk import TEMPLATES, relevant
+from shopkeeper.flows.small_talk import TEMPLATES, model_phrase, relevant
 from shopkeeper.store.db import Database
 from shopkeeper.understanding import Intent, understand
 from shopkeeper.understanding.small_talk import read_small_talk
@@ -168,7 +168,7 @@ def test_the_embedded_models_phrasing_is_used_only_when_relevant(model_agent: Ag
     ]
     used = []
     for text, kind in subset:
-        raw = model_agent._phrase(text, kind)  # what the model says (greedy: the same in the reply below)
+        raw = model_phrase(model_agent.llm)(text, kind)  # what the model says (greedy: the same in the reply below)
         reply = model_agent.reply(model_agent.start(), text).text
         expected = raw.strip() if raw and relevant(kind, raw) else TEMPLATES[kind]
         assert reply == expected, (text, raw, reply)
