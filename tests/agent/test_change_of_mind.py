@@ -69,6 +69,8 @@ def _has_pending(store: Database, customer: Customer) -> bool:
         ("i want to cancel an order", "{email}", "nah leave it"),
         ("cancel my order", "{email}", "forget it"),
         ("i need to return something", "{email}", "dont bother, thanks"),
+        ("i need to return something", "{email}", "actually forget the return"),
+        ("i'd like to exchange an item", "{email}", "scrap the exchange pls"),
     ],
 )
 def test_never_mind_instead_of_a_detail_drops_the_request(

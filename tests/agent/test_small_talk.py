@@ -168,7 +168,8 @@ def test_the_embedded_models_phrasing_is_used_only_when_relevant(model_agent: Ag
     ]
     used = []
     for text, kind in subset:
-        raw = model_phrase(model_agent.llm)(text, kind)  # what the model says (greedy: the same in the reply below)
+        # what the model says (greedy: the same in the reply below)
+        raw = model_phrase(model_agent.llm)(text, kind)
         reply = model_agent.reply(model_agent.start(), text).text
         expected = raw.strip() if raw and relevant(kind, raw) else TEMPLATES[kind]
         assert reply == expected, (text, raw, reply)

@@ -226,5 +226,8 @@ def test_what_rides_along_a_no() -> None:
         assert reading.answer == "no" and reading.withdrawn and reading.closing, (text, reading)
     assert read_proposal_reply("No, that's everything. Thank you!", summary).closing
     assert read_proposal_reply("nvm", summary).withdrawn
+    for text in ("forget the return", "ok scrap the whole thing", "drop this refund pls"):
+        reading = read_proposal_reply(text, summary)
+        assert reading.answer == "no" and reading.withdrawn, (text, reading)
     assert not read_proposal_reply("nvm", summary).closing
     assert not read_proposal_reply("No, only the lamp, that's it.", summary).closing

@@ -81,10 +81,11 @@ _ADDS = re.compile(
     r"as\s+well|too|also|add|plus|include)\b",
     re.IGNORECASE,
 )
-# Phrases that drop a request: "never mind", "forget it", "leave it", "no thanks".
+# Phrases that drop a request: "never mind", "forget it", "leave it", "no thanks", "forget the return".
+_REQUEST = r"(?:return|exchange|swap|cancell?ation|change|modification|refund|request|whole\s+thing)s?"
 _DROP = (
     r"never\s*mind|nvm|forget\s+(?:it|about\s+it|that)|scratch\s+that|drop\s+it|leave\s+it|no\s+thanks?"
-    r"|no\s+thank\s+you"
+    rf"|no\s+thank\s+you|(?:forget|forget\s+about|drop|scrap|skip|scratch)\s+(?:the|this|that|my)\s+{_REQUEST}"
 )
 _WITHDRAWN = re.compile(rf"\b(?:{_DROP}|don'?t|do\s+not|stop)\b", re.IGNORECASE)
 # A message that only drops the request ("nah leave it", "never mind then, thanks"): nothing else said.

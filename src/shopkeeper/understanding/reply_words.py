@@ -57,7 +57,8 @@ _LEXICON: dict[str, str] = {
         change my mind, don't change, do not change, no change, no changes, cancel that, cancel this, cancel
         the request, cancel it, undo, nothing, none, just kidding, jk, kidding, not at all, by no means, i
         don't think so, i do not think so, don't think so, no sir, absolutely not, not really, not quite,
-        not that, leave, not anymore, heck no, nix, no go, no-go, veto, mistake, my bad
+        not that, leave, not anymore, heck no, nix, no go, no-go, veto, mistake, my bad, forget, scrap, drop,
+        scrap it, scrap that, drop it, drop that
     """,
     "H": """
         hmm, hm, umm, um, uh, uhh, uhm, er, erm, eh, ehh, meh, mm, mmm, maybe, perhaps, possibly, probably,
