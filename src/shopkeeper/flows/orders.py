@@ -13,6 +13,7 @@ import re
 from shopkeeper.domain import Order
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
+from shopkeeper.understanding.entities import extract_order_ids
 
 __all__ = ["ELIGIBLE_STATUS", "ask_order", "fill_order", "segment_for_order"]
 
@@ -238,9 +239,13 @@ def ask_order(turn: Turn, task: Task) -> None:
 
 
 def segment_for_order(text: str, order_id: str) -> str:
-    """The part of a message about one order, when it talks about several (from its id to the next)."""
+    """The part of a message about one order, when it talks about several (from its id to the next).
+    An order named only as a reference ("same as #W3") starts no part."""
     digits = order_id.lstrip("#W")
-    spots = sorted({m.start(): m.group(1) for m in re.finditer(r"#?W ?(\d{7})", text)}.items())
+    named = {o.lstrip("#W") for o in extract_order_ids(text)}
+    spots = sorted(
+        {m.start(): m.group(1) for m in re.finditer(r"#?W ?(\d{7})", text) if m.group(1) in named}.items()
+    )
     if len({d for _, d in spots}) < 2:
         return text
     for i, (start, found) in enumerate(spots):

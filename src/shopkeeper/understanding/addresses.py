@@ -97,8 +97,9 @@ _COUNTRIES = {
     "france": "France",
     "australia": "Australia",
 }
-# Where the address ends: punctuation, the end, or the next words of the sentence.
-_END = r"\s*(?:[.!?;—–]|$|,|\s+(?:and|also|btw|please|pls|plz|thanks|thank|thx|ty|but|instead|now|asap|then|too|if|for|so|on|to)\b|\s+[-—–])"
+# Where the address ends: punctuation, the end, a remark in parentheses ("(same as my other order)")
+# or the next words of the sentence.
+_END = r"\s*(?:[.!?;—–(]|$|,|\s+(?:and|also|btw|please|pls|plz|thanks|thank|thx|ty|but|instead|now|asap|then|too|if|for|so|on|to)\b|\s+[-—–])"
 _TAIL = re.compile(
     r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,\s*(?P<state>[A-Za-z][A-Za-z ]*?)\.?\s*,?\s*"
     r"(?P<zip>\d{5}(?:-\d{4})?|"

@@ -27,6 +27,7 @@ __all__ = [
     "extract_payment_methods",
     "extract_quantity",
     "extract_reason",
+    "named_as_reference",
 ]
 
 # ---------------------------------------------------------------- ids, emails, zips
@@ -47,9 +48,25 @@ _ZIP_KEYWORD = re.compile(
 )
 
 
+# An order named only as a reference for something else: "... 12 Elm St (same as #W3)", "the same
+# address as on order #W3", "identical to #W3". "As for #W3, ..." names the order a request is about.
+_REFERENCE = re.compile(
+    r"\b(?:same(?:\s+\w+){0,2}?\s+as(?:\s+(?:the\s+)?one)?|identical\s+to|just\s+like|copied\s+from"
+    r"|as\s+(?:on|in|with))\s+(?:(?:on|in|for|of|with)\s+)?(?:my\s+)?(?:other\s+)?"
+    r"(?:(?:order|purchase)\s*(?:number|no\.?|id)?\s*)?#?\s*(?:[Ww]\s?-?)?$",
+    re.I,
+)
+
+
+def named_as_reference(text: str, start: int) -> bool:
+    """Whether the order id written at `start` is named only as a reference ("same as #W3")."""
+    return _REFERENCE.search(text, max(0, start - 60), start) is not None
+
+
 def extract_order_ids(text: str) -> list[str]:
     """Order ids in reading order: `#W1234567`/`W 1234567` normalised to `#W1234567`, then generic
-    numbers introduced by order/purchase words or a `#`."""
+    numbers introduced by order/purchase words or a `#`. An order named only as a reference ("the
+    same address as #W3") is not among them: the request is never about it."""
     found: list[tuple[int, str]] = [(m.start(), f"#W{m.group(2)}") for m in _W_ID.finditer(text)]
     taken = [m.span() for m in _W_ID.finditer(text)]
     for pattern in (_GENERIC_ID, _HASH_ID):
@@ -60,8 +77,8 @@ def extract_order_ids(text: str) -> list[str]:
             found.append((start, m.group(1)))
             taken.append((start, end))
     seen: list[str] = []
-    for _, value in sorted(found):
-        if value not in seen:
+    for start, value in sorted(found):
+        if value not in seen and not named_as_reference(text, start):
             seen.append(value)
     return seen
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from shopkeeper.understanding.entities import extract_order_ids
+from shopkeeper.understanding.entities import extract_order_ids, named_as_reference
 from shopkeeper.understanding.models import OrderCandidate, OrderResolution
 from shopkeeper.understanding.references import resolve_items
 
@@ -57,7 +57,7 @@ def known_order_ids(text: str, said: Sequence[str], orders: Sequence[OrderCandid
         at = text.find(_digits(raw)) if _digits(raw) else -1
         found.append((at if at >= 0 else len(text), own))
     for m in _DIGIT_RUN.finditer(text):
-        if bare := by_digits.get(m.group(1)):
+        if (bare := by_digits.get(m.group(1))) and not named_as_reference(text, m.start()):
             found.append((m.start(), bare))
     out: list[str] = []
     for _, oid in sorted(found, key=lambda f: f[0]):

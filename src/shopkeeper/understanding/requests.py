@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from shopkeeper.understanding.change_of_mind import after_change_of_mind
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier
 from shopkeeper.understanding.commands import as_commanded
 from shopkeeper.understanding.entities import extract_order_ids, extract_payment_methods
@@ -32,6 +33,7 @@ from shopkeeper.understanding.models import (
     Understanding,
     UnderstandingContext,
 )
+from shopkeeper.understanding.order_clauses import by_order
 from shopkeeper.understanding.understand import understand
 
 __all__ = ["read_requests"]
@@ -158,13 +160,6 @@ def _missed_changes(msg: _Message, starts: list[int], intents: list[Intent]) -> 
     return found
 
 
-_CHANGE_OF_MIND = re.compile(
-    r"\b(?:wait,? no|no,? wait|actually,? no|no,? sorry|sorry,? (?:i mean|no)|scratch that|forget (?:that|it)"
-    r"|never ?mind(?: that)?|nvm|on second thought|i changed my mind|change of plans?)\b",
-    re.I,
-)
-
-
 _IDENTITY = re.compile(
     r"\b(?:(?:my\s+)?names?|name'?s|name is|i'?m|it'?s|this is)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s*,?"
     r"|\b(?:zip|postal)(?:\s*code)?\s*(?:is\s*)?:?\s*\d{5}\b\s*,?|\S+@\S+\s*,?",
@@ -175,9 +170,10 @@ _IDENTITY = re.compile(
 def _requests_in(msg: _Message, words: str) -> list[tuple[Intent, str]]:
     """The requests `words` (a part of the message) make when read on their own; identity details
     given there ("names grace garcia, zip 12345 cancel #W1") are read by the identity flow and
-    left out here, so the request is not mistaken for an answer."""
+    left out here, so the request is not mistaken for an answer (a new address's zip is no identity)."""
     u = msg.read(words)
-    if (u.entities.name or u.entities.zip_codes or u.entities.emails) and (
+    address_zip = u.entities.address.zip if u.entities.address else None
+    if (u.entities.name or set(u.entities.zip_codes) - {address_zip} or u.entities.emails) and (
         rest := _IDENTITY.sub(" ", words).strip(" ,.")
     ):
         u = msg.read(rest)
@@ -190,40 +186,6 @@ def _requests_in(msg: _Message, words: str) -> list[tuple[Intent, str]]:
     ):
         found = [(change, words)]
     return found[:1]
-
-
-def _after_change_of_mind(msg: _Message, pairs: list[tuple[Intent, str]]) -> list[tuple[Intent, str]]:
-    """ "I need a new address on an order. Wait, no, sorry. I'd like to cancel #W1": the requests
-    before the change of mind are dropped when another request follows it. When none was read after
-    it (one long clause: "gotta change the shipping addy actually no names olivia ito, zip 80218
-    cancel #w1 pls"), the words after it are read on their own; identity details there don't matter."""
-    text = msg.text
-    marks = list(_CHANGE_OF_MIND.finditer(text))
-    if not marks:
-        return pairs
-    last = marks[-1]
-    stop = re.compile(r"[.!?]").search(text, last.end())
-    boundary = (stop.start() if stop else len(text)) + 1  # the end of the sentence that changes its mind
-    spans = [(text.find(p), text.find(p) + len(p)) if p != text else (-1, -1) for _, p in pairs]
-    before = [0 <= a < last.start() and b <= boundary for a, b in spans]
-    if any(
-        i in REQUEST_KINDS and b >= 0 and not gone
-        for (i, _), (_, b), gone in zip(pairs, spans, before, strict=True)
-    ):
-        return [
-            (i, p) for (i, p), gone in zip(pairs, before, strict=True) if not (i in REQUEST_KINDS and gone)
-        ]
-    if not any(i in REQUEST_KINDS for i, _ in pairs):
-        return pairs
-    after = _requests_in(msg, text[last.end() :].strip(" ,.!?"))
-    if not after:
-        return pairs
-    # the requests read before the change of mind, or in the whole message, give way to it
-    return [
-        (i, p)
-        for (i, p), gone, (a, _) in zip(pairs, before, spans, strict=True)
-        if not (i in REQUEST_KINDS and (gone or a < 0))
-    ] + after
 
 
 def _parts(text: str, starts: list[int]) -> list[str]:
@@ -266,6 +228,7 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
         if s.confidence >= need:
             kept.append(s)
     kept = as_commanded(msg.u, msg.context, kept)
+    kept = by_order(msg.text, kept, lambda words: next((i for i, _ in _requests_in(msg, words)), None))
     # Requests in the order the customer wrote them; the rest by confidence.
     position = {
         id(s): (msg.text.find(s.span) if s.span and s.intent in REQUEST_KINDS else 10**6) for s in kept
@@ -365,7 +328,7 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
             )
             or (i in policy_intents and "?" in msg.text)
         ]
-    pairs = _after_change_of_mind(msg, pairs)
+    pairs = after_change_of_mind(msg.text, pairs, lambda words: _requests_in(msg, words))
     seen: list[tuple[Intent, str]] = []
     for i, p in pairs:
         if i in _ANSWERS:

@@ -11,10 +11,11 @@ except the classifier's weights cache, and nothing here knows about flows, polic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
-from shopkeeper.understanding.entities import extract_entities
+from shopkeeper.understanding.entities import extract_entities, extract_order_ids
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
 from shopkeeper.understanding.models import (
@@ -46,6 +47,27 @@ def _gives_details(entities: Entities) -> bool:
     )
 
 
+# Words that put an address on the account rather than on one order
+_ACCOUNT = re.compile(r"\b(?:default|account|profile|saved|on file|future|all (?:of )?my orders)\b", re.I)
+
+
+def _of_order(scores: list[IntentScore], text: str) -> list[IntentScore]:
+    """A change of the account's address read in words that name an order and not the account ("for
+    #W2 the address should be ..."): that order's shipping address."""
+    out: list[IntentScore] = []
+    for s in scores:
+        span = s.span or text
+        if (
+            s.intent == Intent.CHANGE_DEFAULT_ADDRESS
+            and extract_order_ids(span)
+            and not _ACCOUNT.search(span)
+        ):
+            s = s.model_copy(update={"intent": Intent.MODIFY_ORDER_ADDRESS})
+        if not any(o.intent == s.intent and o.span == s.span for o in out):
+            out.append(s)
+    return out
+
+
 def _intents(
     text: str, classifier: IntentClassifier, fallback: Fallback | None, entities: Entities
 ) -> list[IntentScore]:
@@ -73,7 +95,7 @@ def _intents(
             intent=Intent.PROVIDE_INFO, confidence=scores[0].confidence, span=text, source="rule"
         )
         scores = [info, *(s for s in scores if s.intent != Intent.PROVIDE_INFO)]
-    return scores
+    return _of_order(scores, text)
 
 
 def read_items(
