@@ -50,6 +50,14 @@ def test_different_products_split_at_the_next_name() -> None:
     assert segment("red please", LAMP, [LAMP, GREEN], asked_about=False) == ""
 
 
+def test_a_name_is_not_also_a_mention_of_another_item_by_its_last_word() -> None:
+    pot = Candidate(item_id="pot", name="Coffee Pot", product_id="pot", options={"size": "small"})
+    jug = Candidate(item_id="jug", name="Water Pot", product_id="jug", options={"size": "large"})
+    text = "make the Coffee Pot a large one"
+    assert segment(text, pot, [jug, pot], asked_about=True) == "Coffee Pot a large one"
+    assert segment(text, jug, [jug, pot], asked_about=False) == ""
+
+
 def test_the_wanted_variant_follows_the_change_marker() -> None:
     parts = wanted_parts("the Bluetooth Speaker (green) changed to red, 20 hours", "Bluetooth Speaker")
     assert parts[0].strip() == "red, 20 hours"

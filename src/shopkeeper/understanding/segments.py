@@ -146,6 +146,12 @@ def segment(
                 return clauses[scored[0][1]]
     names = {c.name for c in chosen}
     spots = sorted((start, end, n) for n in names for start, end in _mentions(text, n))
+    # "the Tea Kettle" mentions the Tea Kettle, not also the Electric Kettle by its last word
+    spots = [
+        (start, end, n)
+        for start, end, n in spots
+        if not any(a <= start and end <= b and b - a > end - start for a, b, _ in spots)
+    ]
     if not spots:
         unchosen = {c.name for c in others} - names
         if any(_mentions(text, n) for n in unchosen):
