@@ -252,6 +252,9 @@ def test_products_and_options_against_a_vocabulary() -> None:
     )
     assert e.products == ("Mechanical Keyboard", "T-Shirt")
     assert {"linear", "XL", "navy", "16GB"} <= set(e.option_values)
+    # one letter from "sneaker", but the speaker's own word
+    said = extract_entities("the speaker please", product_names=["Sneakers", "Bluetooth Speaker"])
+    assert said.products == ("Bluetooth Speaker",)
 
 
 def test_emails_with_letters_beyond_ascii() -> None:

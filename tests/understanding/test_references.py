@@ -405,3 +405,11 @@ def test_two_lines_of_one_product_described_in_one_clause_are_both_meant() -> No
         "display lcd) and silver, metal, amoled smart watch -> gold, band material leather and display lcd"
     )
     assert set(resolve_items(text, [black, silver]).item_ids) == {"w1", "w2"}
+
+
+def test_a_word_that_names_one_item_is_no_typo_of_another() -> None:
+    """ "speaker" is one letter from "sneaker", but it is the Bluetooth Speaker's own word."""
+    speaker = Candidate(item_id="sp", name="Bluetooth Speaker", product_id="sp", options={"color": "red"})
+    sneakers = Candidate(item_id="sn", name="Sneakers", product_id="sn", options={"size": "10"})
+    assert list(resolve_items("the Bluetooth Speaker in blue", [sneakers, speaker]).item_ids) == ["sp"]
+    assert list(resolve_items("the snaekers", [sneakers, speaker]).item_ids) == ["sn"]

@@ -16,7 +16,7 @@ from shopkeeper.understanding.addresses import ZIP_PATTERN, extract_address
 from shopkeeper.understanding.confirmation import extract_confirmation
 from shopkeeper.understanding.models import Entities, PersonName, Quantity
 from shopkeeper.understanding.payments import extract_payment_methods
-from shopkeeper.understanding.text import contains_phrase, head_words, norm_tokens
+from shopkeeper.understanding.text import contains_phrase, head_words, norm_tokens, without_others
 
 __all__ = [
     "extract_address",
@@ -289,10 +289,10 @@ def _vocab_mentions(text: str, vocab: Iterable[str]) -> list[str]:
 
 def _product_mentions(text: str, names: Iterable[str]) -> list[str]:
     """Product names mentioned in full or by their head noun ("the keyboard" -> "Mechanical Keyboard")."""
-    tokens = norm_tokens(text)
+    text_tokens, names = norm_tokens(text), list(dict.fromkeys(names))
     found = []
-    for name in dict.fromkeys(names):
-        words = norm_tokens(name)
+    for name in names:
+        words, tokens = norm_tokens(name), without_others(text_tokens, name, names)
         if words and (
             contains_phrase(tokens, words)
             or any(len(head) > 2 and contains_phrase(tokens, [head]) for head in head_words(words))

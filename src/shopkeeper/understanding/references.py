@@ -21,7 +21,14 @@ from shopkeeper.understanding.models import (
     Candidate,
     ItemResolution,
 )
-from shopkeeper.understanding.text import find_phrase, head_words, norm_tokens, singular, words_match
+from shopkeeper.understanding.text import (
+    find_phrase,
+    head_words,
+    norm_tokens,
+    singular,
+    without_others,
+    words_match,
+)
 
 __all__ = ["option_mentions", "resolve_items"]
 
@@ -190,7 +197,10 @@ def _option_fit(c: Candidate, mentioned: dict[str, dict[str, int]]) -> int:
 def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool, str]:
     """Indices of candidates the text names; whether it was ambiguous; how they were found."""
     tokens = norm_tokens(text)
-    scores = [_name_score(tokens, c.name, candidates, text) for c in candidates]
+    names = {c.name for c in candidates}
+    scores = [
+        _name_score(without_others(tokens, c.name, names), c.name, candidates, text) for c in candidates
+    ]
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(candidates):
         groups.setdefault(c.product_id or c.name.lower(), []).append(i)

@@ -8,11 +8,19 @@ products, orders or intents.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz.distance import OSA
 
-__all__ = ["contains_phrase", "find_phrase", "head_words", "norm_tokens", "singular", "words_match"]
+__all__ = [
+    "contains_phrase",
+    "find_phrase",
+    "head_words",
+    "norm_tokens",
+    "singular",
+    "without_others",
+    "words_match",
+]
 
 _SYNONYMS = {
     "gray": "grey",
@@ -82,6 +90,14 @@ def words_match(a: str, b: str) -> bool:
         return sorted(a) == sorted(b) and OSA.distance(a, b, score_cutoff=1) == 1
     allowed = 2 if min(len(a), len(b)) >= 9 else 1
     return OSA.distance(a, b, score_cutoff=allowed) <= allowed
+
+
+def without_others(tokens: Sequence[str], name: str, names: Iterable[str]) -> list[str]:
+    """`tokens` with each word that is exactly a word of one of `names` but not of `name` blanked, so
+    it is not read as a typo of `name`: "speaker" names the Bluetooth Speaker, not the Sneakers."""
+    own = set(norm_tokens(name))
+    others = {w for n in names for w in norm_tokens(n)} - own
+    return [t if t in own or t not in others else "" for t in tokens]
 
 
 def find_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> list[int]:
