@@ -237,3 +237,40 @@ def test_a_question_about_it_during_an_exchange_is_about_the_item_in_hand(
     colours = {v.options["color"] for v in product.variants if v.available}
     assert all(colour in reply.text for colour in colours), reply.text
     assert "Source:" not in reply.text, reply.text
+
+
+def test_a_refund_method_named_for_a_cancellation_is_answered_not_ignored(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    """A cancellation is refunded to the method the order was paid with; asking for another one gets
+    a word about it (it was once silently dropped) and the proposal still says where the money goes."""
+    customer, order = _first(
+        store,
+        "pending",
+        lambda c, o: (
+            bool(o.payments)
+            and all(
+                m.source != "paypal" for m in c.payment_methods if m.id == o.payments[0].payment_method_id
+            )
+        ),
+    )
+    paid = customer.payment_method(order.payments[0].payment_method_id)
+    assert paid is not None
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(f"cancel {order.id} pls, i don't need it anymore. refund it to my paypal")
+    assert "refunded to the payment method it was paid with" in reply.text, reply.text
+    assert f"to your {paid.describe()}" in reply.text and proposed(reply)["order_id"] == order.id, reply.text
+    same = chat()
+    same.say(customer.email)
+    reply = same.say(f"cancel {order.id}, no longer needed, and put the money back on {_named(paid)}")
+    assert "paid with" not in reply.text, reply.text
+
+
+def _named(method: object) -> str:
+    source = getattr(method, "source", "")
+    if source == "gift_card":
+        return "my gift card"
+    if source == "paypal":
+        return "my paypal"
+    return f"the card ending {getattr(method, 'last_four', '')}"

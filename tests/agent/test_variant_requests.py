@@ -150,3 +150,21 @@ def test_an_answer_describing_the_new_variant_does_not_pick_another_line_that_ha
     assert item_map(proposal[-1].arguments) == {a.item_id: new_a.item_id, b.item_id: new_b.item_id}, (
         c.transcript
     )  # type: ignore[attr-defined]
+
+
+def test_an_item_said_to_be_missing_while_we_ask_who_pays_joins_the_exchange(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Asked which payment method covers the difference, "oh the X is missing too" once got the payment
+    question again and the X was silently left out: it joins, and its new variant is asked for."""
+    customer, order, a, b = _two_lines(store, customer_with)
+    new_a, new_b = other_variants(store, a)[0], other_variants(store, b)[0]
+    c = chat()
+    c.say(customer.email)
+    asked = c.say(f"please exchange the {a.name.lower()} of {order.id} for one in {_spec(new_a)}")
+    assert "payment method" in asked.text, c.transcript
+    reply = c.say(f"oh wait, the {b.name.lower()} is missing, i want to swap that one too")
+    assert f"instead of the {b.name}" in reply.text, c.transcript
+    c.say(_spec(new_b))
+    reply = c.say("the original payment method")
+    assert item_map(proposed(reply)) == {a.item_id: new_a.item_id, b.item_id: new_b.item_id}, c.transcript

@@ -15,7 +15,7 @@ import re
 
 from shopkeeper.domain import Order, OrderLine, format_money
 from shopkeeper.flows import identity
-from shopkeeper.flows.orders import ELIGIBLE_STATUS, HISTORY, describe_orders
+from shopkeeper.flows.orders import ELIGIBLE_STATUS, HISTORY, SEVERAL_ORDERS, describe_orders
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
@@ -47,7 +47,14 @@ _FACTS = (
             r"\bcancell?able\b|\btoo late to cancel|\bstill (?:be )?cancel|\bcan (?:it|they) be cancel", re.I
         ),
     ),
-    ("status", re.compile(r"\bstatus\b|\bwhere(?:'s| is)\b|\bship(?:ped)?\b|\barriv|\bdelivered\b", re.I)),
+    (
+        "status",
+        re.compile(
+            r"\bstatus\b|\bwhere(?:'s| is)\b|\bship(?:ped)?\b|\barriv|\bdelivered\b|\bcoming\b|\bget here\b"
+            r"|\beta\b|\bwhen (?:will|should|do|does|can) (?:i|it|they|we|my)\b",
+            re.I,
+        ),
+    ),
     ("history", HISTORY),
 )
 # Facts only an order has: asked with "it" or "the tracking number", they are about the order the
@@ -174,6 +181,8 @@ def _about_own(turn: Turn, question: str, fact: str) -> bool:
     if fact in _ORDER_FACTS:
         if turn.order(current) is not None and _POINTS_BACK.search(question):
             return True
+        if SEVERAL_ORDERS.search(question) and re.search(r"\b(?:them|they|each|my|mine)\b", question, re.I):
+            return True  # "and the tracking numbers for all of them?"
         if any(_named_lines(o, question) for o in turn.orders):
             return True  # "when did the e-reader ship?": the customer's own e-reader
     return bool(_OWN.search(question)) and bool(
@@ -204,6 +213,12 @@ def answer_own(turn: Turn, question: str) -> bool:
         turn.say(describe_orders(turn.orders) if turn.orders else "I don't see any orders on your account.")
         return True
     order = _order_for(turn, question)
+    holding = [o for o in turn.orders if _named_lines(o, question)]
+    if order is None and turn.orders and (SEVERAL_ORDERS.search(question) or 1 < len(holding) <= 3):
+        # "what did I pay for my orders?"; "when is my cooler coming?" with a cooler in two orders: each
+        each = turn.orders if SEVERAL_ORDERS.search(question) else holding
+        turn.say(" ".join(_order_fact(turn, fact, o, question) for o in each))
+        return True
     if order is None:
         if not turn.orders:
             turn.say("I don't see any orders on your account.")

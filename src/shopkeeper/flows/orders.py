@@ -15,7 +15,15 @@ from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
 
-__all__ = ["ELIGIBLE_STATUS", "ask_order", "fill_order", "segment_for_order"]
+__all__ = [
+    "ELIGIBLE_STATUS",
+    "HISTORY",
+    "SEVERAL_ORDERS",
+    "ask_order",
+    "describe_orders",
+    "fill_order",
+    "segment_for_order",
+]
 
 ELIGIBLE_STATUS = {
     "cancel": "pending",
@@ -45,17 +53,23 @@ HISTORY = re.compile(
     r"|\bmy (?:past|previous|recent|latest|last few) (?:orders|purchases)\b|\bwhat orders\b",
     re.I,
 )
-_SEVERAL_ORDERS = re.compile(
-    r"\b(?:orders|all my purchases|everything i (?:ordered|bought))\b|" + HISTORY.pattern, re.I
+# "status of all my orders", "what did I pay for each order?": every order, each answered
+SEVERAL_ORDERS = re.compile(
+    r"\b(?:orders|all my purchases|everything i (?:ordered|bought)|(?:each|every) (?:order|one)|all of them)\b|"
+    + HISTORY.pattern,
+    re.I,
 )
 
 
 def describe_orders(orders: list[Order]) -> str:
-    return (
-        "Here are your orders: "
-        + "; ".join(f"{o.id} is {o.status} ({', '.join(line.name for line in o.lines)})" for o in orders)
-        + "."
-    )
+    """Each order's status and items, with its tracking numbers once it has shipped."""
+
+    def one(o: Order) -> str:
+        tracking = [t for f in o.fulfillments for t in f.tracking_ids]
+        shipped = f"; tracking {', '.join(tracking)}" if tracking else ""
+        return f"{o.id} is {o.status} ({', '.join(line.name for line in o.lines)}{shipped})"
+
+    return "Here are your orders: " + "; ".join(one(o) for o in orders) + "."
 
 
 def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
@@ -127,7 +141,10 @@ def _take_all(turn: Turn, task: Task) -> bool:
     _set_order(task, fitting[0].id)
     for k, o in enumerate(fitting[1:]):
         turn.state.queue.insert(
-            k, task.model_copy(update={"order_id": o.id, "named_before": None, "hint": turn.text})
+            k,
+            task.model_copy(
+                update={"order_id": o.id, "named_before": None, "hint": turn.text, "together": True}
+            ),
         )
     turn.say(
         f"That's {len(fitting)} orders: {', '.join(o.id for o in fitting)}. I'll take them one at a time, "
@@ -229,7 +246,7 @@ def ask_order(turn: Turn, task: Task) -> None:
         turn.next_task()
         return
     if task.kind == "order_status" and (
-        (by_status := _with_status_named(turn)) or _SEVERAL_ORDERS.search(turn.text)
+        (by_status := _with_status_named(turn)) or SEVERAL_ORDERS.search(turn.text)
     ):  # "whats in my pending orders", "status of all my orders": each one, no question
         turn.say(describe_orders(by_status or turn.orders))
         turn.next_task()

@@ -16,7 +16,7 @@ from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding import PaymentMention
 
-__all__ = ["allowed_methods", "ask_payment", "fill_payment"]
+__all__ = ["allowed_methods", "ask_payment", "fill_payment", "say_cancel_refund"]
 
 _ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
 
@@ -66,6 +66,26 @@ def fill_payment(turn: Turn, task: Task, order: Order, *, only_mentioned: bool =
         and task.kind in ("return", "modify_items", "exchange")
     ):
         task.payment_method_id = allowed[0].id
+
+
+def say_cancel_refund(turn: Turn, order: Order) -> None:
+    """A cancellation is refunded to the method the order was paid with: a method named for it ("cancel
+    it and refund to my paypal") that isn't that one is answered, not ignored."""
+    customer = turn.customer
+    original = order.payments[0].payment_method_id if order.payments else None
+    if customer is None or original is None:
+        return
+    named = turn.u.entities.payment_methods
+    if not named or any(
+        original in {x.id for x in _matching_methods(m, customer.payment_methods)} for m in named
+    ):
+        return
+    method = customer.payment_method(original)
+    paid = f"your {method.describe()}" if method is not None else "the original payment method"
+    turn.say(
+        f"A cancelled order is refunded to the payment method it was paid with ({paid}), so I can't "
+        f"send the refund to {' or '.join(dict.fromkeys(_describe_mention(m) for m in named))}."
+    )
 
 
 def _matching_methods(mention: PaymentMention, methods: Sequence[PaymentMethod]) -> list[PaymentMethod]:

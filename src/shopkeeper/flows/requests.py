@@ -313,7 +313,16 @@ def _step(turn: Turn, task: Task) -> bool:
         payment.fill_payment(turn, task, order, only_mentioned=True)  # said now, asked for last
     if task.kind in ("return", "exchange", "modify_items"):
         asked = turn.state.asked
-        slots.fill_items(turn, task, order, replace=asked in ("items", "new_items"), narrow=asked == "items")
+        # asked who pays, "oh, the duffel bag is missing" adds an item (and then asks what it becomes)
+        adding = asked == "payment_method" and bool(task.item_ids) and slots.adds_items(turn.text)
+        slots.fill_items(
+            turn,
+            task,
+            order,
+            replace=asked in ("items", "new_items") or adding,
+            narrow=asked == "items",
+            adds=adding,
+        )
         if not task.item_ids:
             slots.ask_items(turn, task, order)
             return True
@@ -323,6 +332,7 @@ def _step(turn: Turn, task: Task) -> bool:
             slots.ask_new_item(turn, task, order)
             return turn.state.asked == "new_items"
     if task.kind == "cancel":
+        payment.say_cancel_refund(turn, order)
         slots.fill_reason(turn, task)
         if task.reason is None:
             slots.ask_reason(turn, order.id)
@@ -338,8 +348,19 @@ def _step(turn: Turn, task: Task) -> bool:
         if task.payment_method_id is None:
             payment.ask_payment(turn, task, order)
             return turn.state.task is not None
+    _share_with_others(turn, task)
     propose_task(turn, task)
     return turn.state.proposal is not None
+
+
+def _share_with_others(turn: Turn, task: Task) -> None:
+    """The reason, address or payment method of a request over several orders ("cancel all my pending
+    orders because I ordered them by mistake") is the same for each order waiting in the queue."""
+    for other in turn.state.queue:
+        if other.together and other.kind == task.kind:
+            other.reason = other.reason or task.reason
+            other.address = other.address or task.address
+            other.payment_method_id = other.payment_method_id or task.payment_method_id
 
 
 def _tell_status(turn: Turn, order_id: str) -> None:

@@ -22,6 +22,7 @@ from shopkeeper.understanding.understand import read_items, read_variant
 
 __all__ = [
     "METHOD_ID",
+    "adds_items",
     "describe_line",
     "describe_options",
     "fill_address",
@@ -39,6 +40,8 @@ _SAME = re.compile(
     re.I,
 )
 _MISSING = re.compile(r"\b(?:is|are) (?:missing|left out)\b|\byou (?:forgot|missed|left out)\b", re.I)
+# "the bag is missing", "the bag too": an item added to the ones chosen, said after we moved on
+_ADDED = re.compile(_MISSING.pattern + r"|\b(?:too|also|as well|plus|and the)\b", re.I)
 _ONLY = re.compile(r"\b(?:only|just)\b", re.I)
 _OTHER = re.compile(r"\b(?:other|another|both|second|two)\b", re.I)
 
@@ -170,6 +173,11 @@ def fill_items(
     task.item_ids = ids
     task.new_item_ids = [None] * len(ids)
     return True
+
+
+def adds_items(text: str) -> bool:
+    """Whether `text` may add an item to the ones already chosen ("oh, the bag is missing")."""
+    return bool(_ADDED.search(text))
 
 
 def ask_items(turn: Turn, task: Task, order: Order) -> None:

@@ -32,6 +32,9 @@ class Task(BaseModel):
     # the order an earlier request of the same message named, when this one names none ("return the
     # lamp from #W1 and exchange the mug too")
     named_before: str | None = None
+    # one of several orders taken by one request ("cancel all my pending orders"): the reason, address
+    # or payment method given for the first serves this one too (each is still proposed on its own)
+    together: bool = False
 
 
 class Proposal(BaseModel):

@@ -285,11 +285,12 @@ def _read(msg: _Message, policy_intents: Collection[Intent]) -> list[tuple[Inten
     if whole and len(returns) > 1:
         starts[whole[0]] = -2
     # A change request's "use my card for the price difference" clause stays with the change.
-    # So does "refund it to my gift card" after a return, when it names no order of its own.
+    # So does "refund it to my gift card" after a return or a cancellation, when it names no order of
+    # its own.
     for k in range(len(intents) - 1, 0, -1):
         detail = (intents[k] == intents[k - 1] and PRICE_DIFFERENCE.search(ordered[k].span or "")) or (
             intents[k] == Intent.REQUEST_REFUND
-            and intents[k - 1] == Intent.RETURN_ITEMS
+            and intents[k - 1] in (Intent.RETURN_ITEMS, Intent.CANCEL_ORDER)
             and not extract_order_ids(ordered[k].span or "")
         )
         if detail and starts[k] >= 0:
