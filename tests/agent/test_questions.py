@@ -15,7 +15,7 @@ from shopkeeper.agent import Agent
 from shopkeeper.dashboard import figures
 from shopkeeper.domain import Customer, Order, Product, format_money
 from shopkeeper.knowledge import KnowledgeBase
-from shopkeeper.knowledge.answer import NOT_FOUND
+from shopkeeper.knowledge.answer import NOT_FOUND, NOT_FOUND_SAID
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from shopkeeper.understanding.questions import question_clauses
@@ -106,6 +106,15 @@ def test_an_unknown_answer_offers_a_person_and_the_dashboard_counts_it(
     assert NOT_FOUND in reply.text and MENU not in reply.text, reply.text
     assert not events_of(reply, "citation")
     assert any(g.label == question or question in g.examples for g in figures(store).unknown)
+
+
+def test_beside_a_request_an_unknown_answer_asks_nothing_but_the_requests_question(
+    store: Database, chat: Callable[[], Chat]
+) -> None:
+    reply = chat().say("I need to cancel one of my orders. Also, can I pay with bitcoin?")
+    assert NOT_FOUND_SAID in reply.text and NOT_FOUND not in reply.text, reply.text
+    assert "verify your identity" in reply.text, reply.text
+    assert any(g.label for g in figures(store).unknown)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ the first source that knows: the customer's own orders (`flows/answers.py`), the
 about options, stock or price (`flows/catalog_answers.py`), the knowledge base's grounded answer with
 its citation, the catalog for any product it names. A question none of them answers gets the
 knowledge base's "I don't know" (`NOT_FOUND`) and the offer of a person, the words the console
-dashboard counts as an unanswered question. Nothing here writes to the store.
+dashboard counts as an unanswered question; beside a request, whose own question follows, the offer
+is said rather than asked. Nothing here writes to the store.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from shopkeeper.flows import answers, info
 from shopkeeper.flows.catalog_answers import answer_catalog
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
-from shopkeeper.knowledge.answer import NOT_FOUND
+from shopkeeper.knowledge.answer import NOT_FOUND, NOT_FOUND_SAID
 from shopkeeper.knowledge.text import content_tokens
 from shopkeeper.understanding import Intent
 from shopkeeper.understanding.intents import REQUEST_KINDS
 
 __all__ = ["answer", "split"]
+
+_PERSON_ASIDE = "A member of our team can answer it if you ask for a person."
 
 Reading = list[tuple[Intent, str]]
 
@@ -180,10 +183,13 @@ def answer(
         unknown.append(question)
     if not unknown:
         return own
+    # Beside a request, whose next question follows, the offer of a person is no second question.
+    serving = turn.state.task is not None or any(i in REQUEST_KINDS for i in intents)
+    not_found = f"{NOT_FOUND_SAID} {_PERSON_ASIDE}" if serving else NOT_FOUND
     if kb is None:
         info.answer_policy(turn, None)
     elif len(unknown) < len(questions):
-        turn.say(f"About “{unknown[0]}”: {NOT_FOUND}")
+        turn.say(f"About “{unknown[0]}”: {not_found}")
     else:
-        turn.say(NOT_FOUND)
+        turn.say(not_found)
     return own

@@ -45,10 +45,10 @@ SUPPORT_MIN_COVERAGE = 0.8
 _MAX_SENTENCES = 3
 _PASSAGES_CONSIDERED = 3
 
-NOT_FOUND = (
-    "I'm sorry, I couldn't find that in our store's policies and help pages, so I don't want to guess. "
-    "Would you like me to connect you with a member of our team?"
+NOT_FOUND_SAID = (
+    "I'm sorry, I couldn't find that in our store's policies and help pages, so I don't want to guess."
 )
+NOT_FOUND = NOT_FOUND_SAID + " Would you like me to connect you with a member of our team?"
 
 
 @dataclass(frozen=True)
