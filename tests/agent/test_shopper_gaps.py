@@ -274,3 +274,42 @@ def _named(method: object) -> str:
     if source == "paypal":
         return "my paypal"
     return f"the card ending {getattr(method, 'last_four', '')}"
+
+
+def test_asked_what_instead_the_colours_are_told_and_its_own_colour_picks_the_one_other(
+    chat: Callable[[], Chat], store: Database
+) -> None:
+    """Asked what an item should become, "what colours are there" got "“are” isn't a color" and the
+    knowledge base's miss; then its own colour ("purple then", of a purple mat that also comes in one
+    other purple) got "Sorry, I couldn't match that"."""
+
+    def one_other_same_colour(line: OrderLine) -> bool:
+        with store.session() as s:
+            product = repository.get_product(s, line.product_id)
+        same = [
+            v
+            for v in product.variants
+            if v.available
+            and v.item_id != line.item_id
+            and v.options.get("color") == line.options.get("color")
+        ]
+        return "color" in line.options and len(same) == 1 and len(product.variants) > 2
+
+    customer, order = _first(store, "delivered", lambda c, o: any(one_other_same_colour(x) for x in o.lines))
+    line = next(x for x in order.lines if one_other_same_colour(x))
+    with store.session() as s:
+        product = repository.get_product(s, line.product_id)
+    c = chat()
+    c.say(customer.email)
+    asked = c.say(f"the {line.name.lower()} from {order.id} came in the wrong colour, can i swap it")
+    assert f"instead of the {line.name}" in asked.text, c.transcript
+    colours = c.say("what colours are there")
+    assert "isn't a color" not in colours.text, c.transcript
+    assert all(v.options["color"] in colours.text for v in product.variants if v.available), c.transcript
+    reply = c.say(f"{line.options['color']} then")
+    assert f"already color {line.options['color']}" in reply.text, c.transcript
+    assert "couldn't match" not in reply.text, c.transcript
+    assert events_of(reply, "question") or events_of(reply, "proposal"), c.transcript
+    if not events_of(reply, "proposal"):  # "whatever card i used originally": the order's own method
+        reply = c.say("whatever card i used originally")
+        assert proposed(reply)["payment_method_id"] == order.payments[0].payment_method_id, c.transcript

@@ -30,7 +30,7 @@ _WHAT_SOLD = re.compile(
     re.I,
 )
 # "does it come in red?", "what sizes does this one have": the product in hand
-_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those|there|ones?)\b", re.I)
 _STOCK_WORDS = re.compile(r"\b(?:in[ -]stock|available)\b", re.I)
 _CHEAPEST = re.compile(r"\b(?:cheap\w*|least expensive|costs? (?:the )?least|lowest price|lowest)\b", re.I)
 

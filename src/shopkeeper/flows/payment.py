@@ -18,7 +18,9 @@ from shopkeeper.understanding import PaymentMention
 
 __all__ = ["allowed_methods", "ask_payment", "fill_payment", "say_cancel_refund"]
 
-_ORIGINAL = re.compile(r"\b(original|same (card|method|payment|account)|how i paid|paid with)\b", re.I)
+_ORIGINAL = re.compile(
+    r"\b(original(?:ly)?|same (card|method|payment|account)|how i paid|paid (?:with|for it)|i used)\b", re.I
+)
 
 
 def allowed_methods(turn: Turn, task: Task, order: Order) -> list[PaymentMethod]:

@@ -16,6 +16,7 @@ from shopkeeper.flows.turn import Turn
 from shopkeeper.policy import CANCEL_REASONS
 from shopkeeper.understanding import Candidate
 from shopkeeper.understanding.described import split_wanted
+from shopkeeper.understanding.models import VariantResolution
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.segments import segment, wanted_parts
 from shopkeeper.understanding.understand import read_items, read_variant
@@ -240,6 +241,14 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             ):
                 break
         else:
+            if asked_about and resolved and (only := _only_other_with(resolved, this, variants)):
+                # asked what instead, "purple then" of a purple mat: the one other purple mat
+                turn.say(
+                    f"The {line.name} is already {describe_options(resolved.requested)}; the only other "
+                    f"one that is comes in {describe_options(_differs(only, this))}."
+                )
+                task.new_item_ids[index] = only.item_id
+                continue
             _say_if_already(turn, text, this, variants, order.id)
             if asked_about and (missing := _not_offered(turn, product, text)):
                 turn.say(_unread_note(line.name, missing, variants))  # "blue", of a hat in tan or olive
@@ -250,6 +259,27 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
             turn.say(f"Sorry, the {line.name} with {describe_options(resolved.options)} is out of stock.")
             continue
         task.new_item_ids[index] = resolved.item_id
+
+
+def _only_other_with(
+    resolved: VariantResolution, line: Candidate, variants: Sequence[Candidate]
+) -> Candidate | None:
+    """The one available variant other than the line's own that has the values asked for, when all of
+    them are the line's own already."""
+    if resolved.reason != "only the original's options mentioned":
+        return None
+    fits = [
+        v
+        for v in variants
+        if v.item_id != line.item_id
+        and v.available is not False
+        and all(v.options.get(k) == x for k, x in resolved.requested.items())
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _differs(variant: Candidate, line: Candidate) -> dict[str, str]:
+    return {k: v for k, v in variant.options.items() if line.options.get(k) != v}
 
 
 def _not_offered(turn: Turn, product: Product, text: str) -> dict[str, str]:

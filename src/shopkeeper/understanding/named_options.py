@@ -22,7 +22,7 @@ __all__ = ["named_option_values"]
 # Where the words about one option end: punctuation, a joiner, or "->" before the next item's words.
 _CLAUSE = re.compile(r"[,;.!?()\[\]{}]|->|=>|\b(?:and|or|but|with|plus|also|then|instead)\b", re.I)
 # Words between an option's name and its value ("color to white", "height should be 5 ft").
-_BRIDGE = {"to", "is", "be", "should", "would", "could", "as", "a", "an", "in", "now", "set", "changed",
+_BRIDGE = {"to", "is", "are", "was", "were", "be", "should", "would", "could", "as", "a", "an", "in", "now", "set", "changed",
            "change", "switched", "become", "ideally", "preferably", "new", "of", "from"}  # fmt: skip
 # Words that make the rest no value at all ("the color doesn't matter", "size same as before").
 _NOT_A_VALUE = {
@@ -35,6 +35,7 @@ _NOT_A_VALUE = {
     "want", "need", "prefer", "would", "fine", "ok", "okay", "good", "important", "wrong", "right",
     "bigger", "larger", "smaller", "longer", "shorter", "brighter", "dimmer", "heavier", "lighter",
     "higher", "lower", "cheaper", "cheapest", "up", "down", "for", "if", "not", "no", "yes", "all",
+    "come", "comes", "came", "does", "did", "can", "will", "left", "offered", "sold", "listed",
 }  # fmt: skip
 _LONGEST = 3  # more words than this after an option's name are a sentence, not a value
 
