@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from shopkeeper import policy
 from shopkeeper.domain import Order, PaymentMethod
 from shopkeeper.flows.slots import METHOD_ID, describe_options
 from shopkeeper.flows.state import Task
@@ -30,8 +31,8 @@ def allowed_methods(turn: Turn, task: Task, order: Order) -> list[PaymentMethod]
     original = order.payments[0].payment_method_id if order.payments else None
     if task.kind == "return":
         return [m for m in methods if m.id == original or m.is_gift_card]
-    if task.kind == "modify_payment":
-        return [m for m in methods if m.id != original]
+    if task.kind == "modify_payment":  # and, of those, one that can pay the order (a gift card's balance)
+        return [m for m in methods if m.id != original and policy.can_change_payment(order, customer, m.id)]
     return methods
 
 
@@ -113,10 +114,28 @@ def _describe_mention(mention: PaymentMention) -> str:
     return f"{'an' if card[0] in 'AEIOU' else 'a'} {card}{ending}"
 
 
+def _none_left(turn: Turn, task: Task, order: Order) -> str:
+    """Why no payment method can be offered: for a payment change, what stops each other method."""
+    customer = turn.customer
+    original = order.payments[0].payment_method_id if order.payments else None
+    if task.kind == "modify_payment" and customer is not None:
+        reasons = dict.fromkeys(
+            d.reason
+            for m in customer.payment_methods
+            if m.id != original and not (d := policy.can_change_payment(order, customer, m.id))
+        )
+        if reasons:
+            return (
+                f"None of the other payment methods on your account can pay for order {order.id}. "
+                + " ".join(reasons)
+            )
+    return "There's no other payment method on your account to switch to."
+
+
 def ask_payment(turn: Turn, task: Task, order: Order) -> None:
     allowed = allowed_methods(turn, task, order)
     if not allowed:
-        turn.say("There's no other payment method on your account to switch to.")
+        turn.say(_none_left(turn, task, order))
         turn.next_task()
         return
     names = [m.describe() for m in allowed]

@@ -73,12 +73,15 @@ def supported(turn: Turn, task: Task) -> policy.Decision:
 
 
 def refuse(turn: Turn, task: Task, decision: policy.Decision) -> None:
-    """Explain why the request can't be done, report it as an event, and drop it."""
+    """Explain why the request can't be done, report it as an event, and drop it. A reason that
+    doesn't name the order says first which request it refuses: the next request's proposal may
+    follow in the same reply, and must not read as the answer to this one."""
+    action = _ACTIONS[task.kind]
+    if task.order_id and task.order_id not in decision.reason:
+        turn.say(f"I can't {_doing(action, task.order_id)}.")
     turn.say(decision.reason)
     turn.events.append(
-        RefusalEvent(
-            action=_ACTIONS[task.kind], order_id=task.order_id, code=decision.code, reason=decision.reason
-        )
+        RefusalEvent(action=action, order_id=task.order_id, code=decision.code, reason=decision.reason)
     )
     turn.next_task()
 
@@ -211,7 +214,10 @@ def _offer(turn: Turn, task: Task, args: dict[str, Any], summary: str, key: str)
 
 def describe_action(proposal: Proposal) -> str:
     """The proposal in a few words: "cancel order #W1234567"."""
-    order = proposal.arguments.get("order_id", "")
+    return _doing(proposal.action, proposal.arguments.get("order_id", ""))
+
+
+def _doing(action: str, order: str) -> str:
     return {
         "cancel_order": f"cancel order {order}",
         "modify_order_address": f"change the shipping address of order {order}",
@@ -220,7 +226,7 @@ def describe_action(proposal: Proposal) -> str:
         "return_order_items": f"open the return for order {order}",
         "exchange_order_items": f"open the exchange for order {order}",
         "modify_customer_address": "change your default address",
-    }.get(proposal.action, "make this change")
+    }.get(action, "make this change")
 
 
 def clarify(turn: Turn, proposal: Proposal, *, question: bool = False) -> None:
