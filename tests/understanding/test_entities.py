@@ -122,6 +122,14 @@ def test_quantities_and_prices_are_not_zip_codes() -> None:
             "12 Main St, Toronto, ON M5V 2T6, Canada now please",
             ("12 Main St", None, "Toronto", "ON", "Canada", "M5V 2T6"),
         ),
+        (  # no commas, all lowercase: the state code and the zip say where the city ends
+            "pls make it 8 e 14th street apt 2c brooklyn ny 11215",
+            ("8 E 14th Street", "Apt 2c", "Brooklyn", "NY", "USA", "11215"),
+        ),
+        (
+            "to 40 cedar ln salt lake city ut 84101 thx",
+            ("40 Cedar Ln", None, "Salt Lake City", "UT", "USA", "84101"),
+        ),
     ],
 )
 def test_addresses(text: str, fields: tuple[str | None, ...]) -> None:

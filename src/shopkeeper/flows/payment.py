@@ -20,7 +20,8 @@ from shopkeeper.understanding import PaymentMention
 __all__ = ["allowed_methods", "ask_payment", "fill_payment", "say_cancel_refund"]
 
 _ORIGINAL = re.compile(
-    r"\b(original(?:ly)?|same (card|method|payment|account)|how i paid|paid (?:with|for it)|i used)\b", re.I
+    r"\b(original(?:ly)?|og (?:card|method|payment)|same (card|method|payment|account)|how i paid|paid (?:with|for it)|i used)\b",
+    re.I,
 )
 
 

@@ -106,7 +106,7 @@ _TAIL = re.compile(
     r"[A-Z]\d[A-Z] ?\d[A-Z]\d)?\s*(?:,\s*(?P<country>[A-Za-z .]+?))?" + _END,
 )
 _TAIL_NO_COMMA = re.compile(
-    r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s+(?P<state>[A-Z]{2})\s*,?\s*(?P<zip>\d{5}(?:-\d{4})?)"
+    r"^\s*,?\s*(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s+(?P<state>[A-Za-z]{2})\s*,?\s*(?P<zip>\d{5}(?:-\d{4})?)"
     r"\s*(?:,\s*(?P<country>[A-Za-z .]+?))?" + _END
 )
 
@@ -125,12 +125,21 @@ def _capitalised(words: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words.split())
 
 
+def _tail(rest: str) -> re.Match[str] | None:
+    """City, state, zip (and country) after the street lines: "Springfield, IL 62704", or without
+    commas when a US state code and a zip say where the city ends ("new york ny 10012")."""
+    bare = _TAIL_NO_COMMA.match(rest)
+    if bare and bare.group("state").upper() in _STATE_CODES:
+        return bare
+    return _TAIL.match(rest)
+
+
 def _full_tail(rest: str) -> bool:
     """Whether `rest` (the text after a street line) goes on with an address line 2 (if any), a city,
     a US state and a zip code."""
     if m2 := _ADDRESS2.match(rest):
         rest = rest[m2.end() :]
-    tail = _TAIL_NO_COMMA.match(rest) or _TAIL.match(rest)
+    tail = _tail(rest)
     return bool(tail and tail.group("zip") and _state(tail.group("state")) in _STATE_CODES)
 
 
@@ -149,7 +158,7 @@ def extract_address(text: str) -> AddressMention | None:
         address2 = " ".join(m2.group(1).split())
         rest = rest[m2.end() :]
     city = state = zip_code = country = None
-    tail = _TAIL_NO_COMMA.match(rest) or _TAIL.match(rest)
+    tail = _tail(rest)
     if tail:
         city = tail.group("city").strip().title() or None
         state = _state(tail.group("state"))
