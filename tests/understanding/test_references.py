@@ -413,3 +413,14 @@ def test_a_word_that_names_one_item_is_no_typo_of_another() -> None:
     sneakers = Candidate(item_id="sn", name="Sneakers", product_id="sn", options={"size": "10"})
     assert list(resolve_items("the Bluetooth Speaker in blue", [sneakers, speaker]).item_ids) == ["sp"]
     assert list(resolve_items("the snaekers", [sneakers, speaker]).item_ids) == ["sn"]
+
+
+def test_an_option_value_is_no_typo_of_another_items_name() -> None:
+    # "chain" is one letter from "chair": said as the lock's type, it names no office chair
+    lines = [
+        Candidate(item_id="lock", name="Bike Lock", product_id="bl", options={"type": "chain"}),
+        Candidate(item_id="lock2", name="Bike Lock", product_id="bl", options={"type": "cable"}),
+        Candidate(item_id="seat", name="Office Chair", product_id="oc", options={"color": "black"}),
+    ]
+    found = resolve_items("exchange the bike lock (type chain) for a U-lock", lines)
+    assert list(found.item_ids) == ["lock"], found

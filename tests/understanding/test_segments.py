@@ -61,3 +61,13 @@ def test_a_name_is_not_also_a_mention_of_another_item_by_its_last_word() -> None
 def test_the_wanted_variant_follows_the_change_marker() -> None:
     parts = wanted_parts("the Bluetooth Speaker (green) changed to red, 20 hours", "Bluetooth Speaker")
     assert parts[0].strip() == "red, 20 hours"
+
+
+def test_a_word_of_one_name_is_no_typo_of_another() -> None:
+    shoes = Candidate(item_id="s", name="Sneakers", product_id="snk", options={"size": "9"})
+    speaker = _speaker("g", "green")
+    text = "the Bluetooth Speaker changed to red and the sneakers in size 10"
+    assert segment(text, speaker, [speaker, shoes], asked_about=False).strip() == (
+        "Bluetooth Speaker changed to red and the"
+    )
+    assert segment(text, shoes, [speaker, shoes], asked_about=False).strip() == "sneakers in size 10"

@@ -30,7 +30,7 @@ from shopkeeper.understanding.text import (
     words_match,
 )
 
-__all__ = ["option_mentions", "resolve_items"]
+__all__ = ["known_words", "option_mentions", "resolve_items"]
 
 _NEEDS_KEY = {"yes", "no", "none", "full", "half"}
 _SIZE_WORDS = {"xs": ["extra small"], "s": ["small"], "m": ["medium"], "l": ["large"], "xl": ["extra large"]}
@@ -164,6 +164,12 @@ def _said_alone(text: str, word: str) -> bool:
     )
 
 
+def known_words(candidates: Sequence[Candidate]) -> set[str]:
+    """The candidates' names and option values: words a customer writes as themselves, never as a
+    typo of another name (`text.without_others`)."""
+    return {text for c in candidates for text in (c.name, *c.options.values())}
+
+
 def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate], text: str = "") -> float:
     """1 + share of the other name words when the head noun is mentioned, 0.5 for another word only
     (1 when that word is said alone as an item: "the duffel" for a Duffel Bag)."""
@@ -197,7 +203,8 @@ def _option_fit(c: Candidate, mentioned: dict[str, dict[str, int]]) -> int:
 def _select(text: str, candidates: Sequence[Candidate]) -> tuple[list[int], bool, str]:
     """Indices of candidates the text names; whether it was ambiguous; how they were found."""
     tokens = norm_tokens(text)
-    names = {c.name for c in candidates}
+    # nor is an option value one ("type chain" of a bike lock names no office chair)
+    names = known_words(candidates)
     scores = [
         _name_score(without_others(tokens, c.name, names), c.name, candidates, text) for c in candidates
     ]

@@ -11,11 +11,11 @@ describe the new variant rather than the current one. Pure functions over text a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from shopkeeper.understanding.models import Candidate
-from shopkeeper.understanding.references import option_mentions
-from shopkeeper.understanding.text import find_phrase, head_words, norm_tokens
+from shopkeeper.understanding.references import known_words, option_mentions
+from shopkeeper.understanding.text import find_phrase, head_words, norm_tokens, without_others
 
 __all__ = ["segment", "wanted_parts"]
 
@@ -50,11 +50,12 @@ def _describes(clause: str, line: Candidate, siblings: Sequence[Candidate]) -> i
     return len(said & _own_values(line, siblings)) - len(said & theirs)
 
 
-def _mentions(text: str, name: str) -> list[tuple[int, int]]:
+def _mentions(text: str, name: str, known: Collection[str] = ()) -> list[tuple[int, int]]:
     """Character spans where `name` is written, typo-tolerantly ("writwatch", "the Jisaw Puzzle"); the
-    last word alone ("the helmet" for the Cycling Helmet) when the full name is not there."""
+    last word alone ("the helmet" for the Cycling Helmet) when the full name is not there. A word of
+    the other `known` names and values is never a typo of this name ("speaker" of "sneakers")."""
     words = [(m.start(), m.end(), norm_tokens(m.group(0))) for m in _WORD.finditer(text)]
-    tokens = [t for _, _, ts in words for t in ts]
+    tokens = without_others([t for _, _, ts in words for t in ts], name, known)
     spans = [(start, end) for start, end, ts in words for _ in ts]
     name_tokens = norm_tokens(name)
     for phrase in (name_tokens, *([head] for head in head_words(name_tokens))):
@@ -145,7 +146,8 @@ def segment(
             if scored[0][0] > 0 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
                 return clauses[scored[0][1]]
     names = {c.name for c in chosen}
-    spots = sorted((start, end, n) for n in names for start, end in _mentions(text, n))
+    known = known_words([*chosen, *others])
+    spots = sorted((start, end, n) for n in names for start, end in _mentions(text, n, known))
     # "the Tea Kettle" mentions the Tea Kettle, not also the Electric Kettle by its last word
     spots = [
         (start, end, n)
@@ -154,7 +156,7 @@ def segment(
     ]
     if not spots:
         unchosen = {c.name for c in others} - names
-        if any(_mentions(text, n) for n in unchosen):
+        if any(_mentions(text, n, known) for n in unchosen):
             return ""
         return text if asked_about else ""
     described = {n: [*(variants or {}).get(n, ()), *(c for c in chosen if c.name == n)] for n in names}
