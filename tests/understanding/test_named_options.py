@@ -79,3 +79,30 @@ def test_an_unread_value_stops_the_variant_from_keeping_the_option_silently() ->
     unreadable = resolve_variant("color wyte and height 5 ft", ORIGINAL, SHELVES)
     assert unreadable.item_id is None
     assert unreadable.unread == {"color": "wyte"}
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "said"),
+    [
+        # a value listed bare next to one said right, its typo an ordinary word ("bown" for brown)
+        ("swap it for the wood and bown one", {"material": "wood", "color": "brown"}, "bown"),
+        ("make it 5 ft, whte", {"height": "5 ft", "color": "white"}, "whte"),
+        ("the wite one in 4 ft", {"color": "white", "height": "4 ft"}, "wite"),
+    ],
+)
+def test_a_misspelt_value_said_bare_is_read_and_said_to_be(
+    text: str, wanted: dict[str, str], said: str
+) -> None:
+    found = resolve_variant(text, ORIGINAL, SHELVES)
+    assert {k: found.options[k] for k in wanted} == wanted, found
+    assert found.guessed == {said: wanted["color"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["in wood please, and send the old one back", "the wood one, I want my money back", "wood, thanks"],
+)
+def test_ordinary_words_beside_a_bare_value_are_no_typo(text: str) -> None:
+    found = resolve_variant(text, ORIGINAL, SHELVES)
+    assert found.options == {"material": "wood", "color": "black", "height": "3 ft"}, found
+    assert found.guessed == {}

@@ -258,6 +258,8 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         if not resolved.available:
             turn.say(f"Sorry, the {line.name} with {describe_options(resolved.options)} is out of stock.")
             continue
+        for said, value in resolved.guessed.items():  # a typo read is said, so a wrong guess shows
+            turn.say(f"I took “{said}” to mean {value} for the {line.name}.")
         task.new_item_ids[index] = resolved.item_id
 
 

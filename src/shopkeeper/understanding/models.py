@@ -186,6 +186,9 @@ class VariantResolution(_Model):
     unread: dict[str, str] = Field(
         default_factory=dict, description="options named with words that are none of their values"
     )
+    guessed: dict[str, str] = Field(
+        default_factory=dict, description="words said bare, read as the one value they misspell"
+    )
     reason: str = ""
 
 

@@ -4,20 +4,22 @@ Closed world: the words right after an option's name are read against that optio
 more leniently than a value said alone, since the name says what they are: a short typo ("wite" for
 white, "blck" for black) and a shortened unit ("8 hrs") are read. When no value of that option is
 close, the words are kept as *unread*, so that the reply can say so and ask, instead of quietly keeping
-the option as it was. Pure functions over the candidates the caller passes.
+the option as it was. A value said bare, without its option's name, that is only a typo of one
+("Apple HomeKit and back" for black) is kept as unread too (`bare_value_typos`). Pure functions over
+the candidates the caller passes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rapidfuzz.distance import OSA
 
 from shopkeeper.understanding.models import Candidate
 from shopkeeper.understanding.text import find_phrase, norm_tokens, words_match
 
-__all__ = ["named_option_values"]
+__all__ = ["bare_value_typos", "named_option_values"]
 
 # Where the words about one option end: punctuation, a joiner, or "->" before the next item's words.
 _CLAUSE = re.compile(r"[,;.!?()\[\]{}]|->|=>|\b(?:and|or|but|with|plus|also|then|instead)\b", re.I)
@@ -120,3 +122,67 @@ def named_option_values(
                 if not tied and 0 < len(said) <= _LONGEST:
                     unread.setdefault(key, " ".join(said))
     return found, {k: v for k, v in unread.items() if k not in found}
+
+
+# Where one listed value ends and the next begins: "Apple HomeKit and back", "the 4K, sliver one".
+_LISTED = re.compile(r"[,;.!?()\[\]{}/&+]|\b(?:and|or|with|in|plus)\b", re.I)
+_LEADING = {"the", "a", "an", "my", "its", "it", "to", "for", "into", "as", "same", "but", "also", "just"}
+_ONE = {"one", "ones", "version", "model", "variant", "kind", "type"}
+
+
+def _spans(chunk: list[str], listing: bool) -> list[list[str]]:
+    """The words of one listed chunk that may be a value: the words before "one" ("the back one"), or,
+    in a list of values (`listing`), the whole chunk of up to three words ("and back")."""
+    for i, word in enumerate(chunk):
+        if word in _ONE and i:
+            before = chunk[:i]
+            start = max((k + 1 for k, w in enumerate(before) if w in _LEADING), default=0)
+            return [before[start:][-n:] for n in range(min(_LONGEST, len(before) - start), 0, -1)]
+    while chunk and chunk[0] in _LEADING:
+        chunk = chunk[1:]
+    while chunk and chunk[-1] in {"please", "pls", "plz", "thanks"}:
+        chunk = chunk[:-1]
+    return [chunk] if listing and 0 < len(chunk) <= _LONGEST else []
+
+
+def bare_value_typos(
+    text: str, candidates: Sequence[Candidate], read: Collection[str]
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Words listed as a value ("the Apple HomeKit and back one") that are no value of any option but
+    a typo of a value of an option not `read` already: ({option name: (words said, the value)} when
+    one value is that close, {option name: words said} when several are). Ordinary words close to
+    no value, and the product's own name, are left alone."""
+    values_of: dict[str, set[str]] = {}
+    for c in candidates:
+        for key, value in c.options.items():
+            values_of.setdefault(key, set()).add(value)
+    exact = {t for values in values_of.values() for v in values for t in norm_tokens(v)}
+    known = exact | {t for key in values_of for t in norm_tokens(key)}
+    known |= {t for c in candidates for t in norm_tokens(c.name)}
+    chunks = [norm_tokens(part) for part in _LISTED.split(text)]
+    # a chunk listed next to a value said right ("HomeKit and back", "back, HomeKit") is a value too
+    ends = [[t for t in chunk if t not in _ONE][-1:] for chunk in chunks]
+    starts = [[t for t in chunk if t not in _LEADING][:1] for chunk in chunks]
+    said = [bool(e) and e[0] in exact for e in ends], [bool(b) and b[0] in exact for b in starts]
+    found: dict[str, tuple[str, str]] = {}
+    unsure: dict[str, str] = {}
+    for i, chunk in enumerate(chunks):
+        listing = (i > 0 and said[0][i - 1]) or (i + 1 < len(chunks) and said[1][i + 1])
+        for words in _spans(chunk, listing):
+            if any(w in known or w in _NOT_A_VALUE for w in words):
+                continue
+            fits: dict[str, tuple[str | None, bool]] = {
+                key: _best_value(words, [v for v in values if len(norm_tokens(v)) == len(words)])
+                for key, values in values_of.items()
+                if key not in read and not {v.lower() for v in values} <= {"yes", "no", "none"}
+            }
+            close = {key: value for key, (value, tied) in fits.items() if value is not None or tied}
+            if not close:
+                continue
+            option, guess = next(iter(close.items()))
+            if len(close) == 1 and guess is not None:
+                found.setdefault(option, (" ".join(words), guess))
+            else:  # close to two values, or to values of two options: asked about, not guessed
+                unsure.setdefault(option, " ".join(words))
+            break
+    return found, {k: v for k, v in unsure.items() if k not in found}

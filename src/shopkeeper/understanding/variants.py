@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from shopkeeper.understanding.comparisons import cheapest_wanted, compared_request, excluded_values
 from shopkeeper.understanding.models import Candidate, VariantResolution
-from shopkeeper.understanding.named_options import named_option_values
+from shopkeeper.understanding.named_options import bare_value_typos, named_option_values
 from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.text import find_phrase, norm_tokens
 
@@ -149,8 +149,13 @@ def _resolve(text: str, original: Candidate, variants: Sequence[Candidate]) -> V
     request = request or compared_request(text, original, same)  # "bigger", "less bright"
     cheapest = cheapest_wanted(text)
     unread = {k: v for k, v in named_option_values(text, [original, *same])[1].items() if k not in request}
+    # "the Apple HomeKit and back one": a value said bare with a typo is read, and said to be read
+    typos, unsure = bare_value_typos(text, [original, *same], [*request, *excluded, *unread])
+    unread = {**unsure, **unread}
     if unread:  # "color wyte": not read as keeping the colour, whatever else was asked
         return VariantResolution(requested=request, unread=unread, reason="option value not found")
+    request = {**{k: value for k, (_, value) in typos.items()}, **request}
+    guessed = {said: value for said, value in typos.values()}
     if not (request or excluded or cheapest):
         return VariantResolution(reason="no option mentioned")
     if request and all(original.options.get(k) == v for k, v in request.items()):
@@ -192,5 +197,6 @@ def _resolve(text: str, original: Candidate, variants: Sequence[Candidate]) -> V
         exact=exact,
         available=True,
         other_changes=changed,
+        guessed=guessed,
         reason=reason,
     )
