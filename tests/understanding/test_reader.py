@@ -78,3 +78,14 @@ def test_a_return_sentence_ends_where_a_clause_for_another_order_begins() -> Non
         (Intent.RETURN_ITEMS, ("#W1111111",)),
         (Intent.EXCHANGE_ITEMS, ("#W2222222",)),
     ]
+
+
+def test_a_request_taken_back_stays_dropped_when_details_follow_the_retraction() -> None:
+    # the dropped request's part runs on over the name and zip given after "wait, no": those ask nothing
+    for details in ("Name: Ana Lima. Zip code: 10001.", "my email is ana@example.com.", "ana lima 10001."):
+        text = (
+            f"Hi. My order has to go to another address. Wait, no, sorry. {details} Cancel #W1111111 please."
+        )
+        assert [i for i, _, _ in _read(text, _context("pending")) if i != Intent.GREETING] == [
+            Intent.CANCEL_ORDER
+        ], details

@@ -35,7 +35,12 @@ def after_change_of_mind(
     stop = re.compile(r"[.!?]").search(text, last.end())
     boundary = (stop.start() if stop else len(text)) + 1  # the end of the sentence that changes its mind
     spans = [(text.find(p), text.find(p) + len(p)) if p != text else (-1, -1) for _, p in pairs]
-    before = [0 <= a < last.start() and b <= boundary for a, b in spans]
+    # a part that runs on past the change of mind only with details ("Wait, no, sorry. Name: Liam
+    # Thomas, zip 85049.") still ends there: the details ask for nothing
+    before = [
+        0 <= a < last.start() and (b <= boundary or not requests_in(text[boundary:b].strip(" ,.!?")))
+        for a, b in spans
+    ]
     if any(
         i in REQUEST_KINDS and b >= 0 and not gone
         for (i, _), (_, b), gone in zip(pairs, spans, before, strict=True)

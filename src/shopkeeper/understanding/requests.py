@@ -161,8 +161,9 @@ def _missed_changes(msg: _Message, starts: list[int], intents: list[Intent]) -> 
 
 
 _IDENTITY = re.compile(
-    r"\b(?:(?:my\s+)?names?|name'?s|name is|i'?m|it'?s|this is)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s*,?"
-    r"|\b(?:zip|postal)(?:\s*code)?\s*(?:is\s*)?:?\s*\d{5}\b\s*,?|\S+@\S+\s*,?",
+    r"\b(?:(?:my\s+)?names?:?|name'?s|name is|i'?m|it'?s|this is)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s*,?"
+    r"|\b(?:zip|postal)(?:\s*code)?\s*(?:is\s*)?:?\s*\d{5}\b\s*,?"
+    r"|(?:\b(?:my\s+)?e-?mail(?:\s+address)?(?:\s+is)?\s*:?\s*)?\S+@\S+\s*,?",
     re.I,
 )
 
