@@ -297,6 +297,13 @@ def test_a_bare_yes_counts_only_listed_after_another_value(text: str, waterproof
     assert resolve_variant(text, boots, BOOTS).options["waterproof"] == waterproof
 
 
+def test_a_bare_no_counts_listed_after_a_value_of_several_words() -> None:
+    """ "red, 20 hours, no": the value before "no" is two words; the speaker stayed water resistant."""
+    speaker = _one(SPEAKERS, color="blue", battery_life="10 hours", water_resistance="yes")
+    found = resolve_variant("the speaker should be red, 20 hours, no", speaker, SPEAKERS)
+    assert found.options == {"color": "red", "battery life": "20 hours", "water resistance": "no"}
+
+
 def test_words_after_for_that_only_describe_the_item_ask_for_nothing() -> None:
     """ "size S and medium for the helmet (L, black)": the words after "for" say which helmet; the
     words before it say what it should become."""

@@ -92,9 +92,10 @@ def _value_positions(
             alone = rf"(?<![\w'’.#-]){re.escape(value)}(?![\w'’-])"
             near = hits if re.search(alone, raw, re.I) else []
         if not near and loose and vt[0] in _NEEDS_KEY:
-            # "7, brown, yes": a bare yes or no counts only listed right after another option's value,
-            # never as the first word ("yes, the boots in 7" says yes to us)
-            near = [p for p in hits if p > 0 and tokens[p - 1] in values and tokens[p - 1] not in _NEEDS_KEY]
+            # "7, brown, yes", "red, 20 hours, no": a bare yes or no counts only listed right after
+            # another option's value, never as the first word ("yes, the boots in 7" says yes to us)
+            listed = [w for w in (norm_tokens(v) for v in values) if w and w[-1] not in _NEEDS_KEY]
+            near = [p for p in hits if any(p >= len(w) and tokens[p - len(w) : p] == w for w in listed)]
         hits = near
     return sorted({*hits, *aliases})
 
