@@ -424,3 +424,17 @@ def test_an_option_value_is_no_typo_of_another_items_name() -> None:
     ]
     found = resolve_items("exchange the bike lock (type chain) for a U-lock", lines)
     assert list(found.item_ids) == ["lock"], found
+
+
+def test_a_name_said_whole_beats_one_pieced_together_from_strewn_words() -> None:
+    # "electric" is the new stovetop compatibility of the tea kettle, not the Electric Kettle's name
+    lines = [
+        Candidate(
+            item_id="tea", name="Tea Kettle", product_id="tk", options={"stovetop compatibility": "gas"}
+        ),
+        Candidate(item_id="el", name="Electric Kettle", product_id="ek", options={"capacity": "1L"}),
+    ]
+    found = resolve_items("the tea kettle -> glass and stovetop compatibility electric", lines)
+    assert list(found.item_ids) == ["tea"], found
+    both = resolve_items("the tea kettle and the electric kettle", lines)
+    assert list(both.item_ids) == ["tea", "el"], both

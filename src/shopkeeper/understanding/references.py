@@ -183,7 +183,9 @@ def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate], t
     others = [w for w in words if w not in heads]
     other_hits = sum(1 for w in others if len(w) > 2 and find_phrase(tokens, [w]))
     if any(find_phrase(tokens, [head]) for head in heads):
-        return 1.0 + (other_hits / len(others) if others else 0.0)
+        # the name pieced together from words strewn in the message ("tea kettle -> stovetop
+        # compatibility electric" has "electric" and "kettle") falls just short of one said whole
+        return 1.0 + (0.99 * other_hits / len(others) if others else 0.0)
     if nickname_named(tokens, name, candidates):  # "bag" for the backpack
         return 1.0
     all_heads = {h for c in candidates for h in head_words(norm_tokens(c.name))}
