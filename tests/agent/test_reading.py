@@ -142,6 +142,37 @@ def test_a_return_written_as_a_list(chat: Callable[[], Chat], customer_with) -> 
     )  # type: ignore[attr-defined]
 
 
+def _typo_of(name: str) -> str:
+    """The name with two letters of its last word swapped ("Garden Hsoe")."""
+    head = name.split()[-1]
+    return name[: len(name) - len(head)] + head[:2] + head[3] + head[2] + head[4:]
+
+
+def test_an_item_named_with_a_typo_beside_an_option_word_is_not_dropped(
+    chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    customer, order = customer_with(
+        "delivered",
+        lambda c, o: (
+            len({ln.name for ln in o.lines}) == len(o.lines) >= 2
+            and len(o.lines[1].name.split()[-1]) >= 6
+            and o.lines[1].name.split()[-1].isalpha()
+            and bool(o.lines[0].options)
+        ),
+    )
+    first, second = order.lines[:2]
+    value = next(iter(first.options.values()))
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"I want to return the {first.name} ({value}) and the {_typo_of(second.name)} from order {order.id}, "
+        "refund to the original payment method"
+    )
+    proposals = events_of(reply, "proposal")
+    assert proposals, c.transcript
+    assert sorted(proposals[0].arguments["item_ids"]) == sorted([first.item_id, second.item_id]), c.transcript  # type: ignore[attr-defined]
+
+
 def test_a_change_of_mind_with_identity_details_after_it(chat: Callable[[], Chat], customer_with) -> None:  # type: ignore[no-untyped-def]
     customer, order = customer_with("pending")
     c = chat()

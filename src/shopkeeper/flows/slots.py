@@ -138,8 +138,9 @@ def fill_items(
     if resolved is not None and resolved.unmatched:  # named, not dropped: "the toaster" is not there
         listed = " or ".join(f'"{m}"' for m in resolved.unmatched)
         turn.say(f"I couldn't find {listed} in order {order.id}.")
-    if ids and resolved is not None and resolved.reason == "name" and not resolved.ambiguous:
-        # "my hose and the backpack": the exact name found one; nicknames and typos find the rest.
+    if ids and resolved is not None and resolved.reason.startswith("name") and not resolved.ambiguous:
+        # "my hose and the backpack": the exact name found one; nicknames and typos find the rest,
+        # also when option words were read too ("the Garden Hose (black) and the Samrt Watch").
         ids += [i for i in resolved.item_ids if i not in ids and order.line_count(i) > 0]
     if not ids:
         if resolved is None or resolved.ambiguous:
