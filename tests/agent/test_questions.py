@@ -298,6 +298,32 @@ def test_catalog_questions(store: Database, chat: Callable[[], Chat], wording: s
 
 
 @pytest.mark.parametrize(
+    ("wording", "source"),
+    [
+        ("whats the warranty on the action camera", "Warranty"),
+        ("how much does shipping the kite cost", "Shipping and delivery"),
+        ("is return shipping free if i return the yoga mat?", "Returns and refunds"),
+        ("if i send back the yoga mat is the return shipping free?", "Returns and refunds"),
+    ],
+)
+def test_a_policy_asked_about_one_product_is_the_policy(
+    chat: Callable[[], Chat], wording: str, source: str
+) -> None:
+    """Naming a product once got its stock levels (or the yoga mat's care instructions) instead of the
+    policy asked about."""
+    reply = chat().say(wording)
+    assert f"(Source: {source}" in reply.text, reply.text
+    assert "in stock" not in reply.text, reply.text
+
+
+def test_a_policy_the_documents_dont_cover_is_not_answered_with_a_products_care_or_stock(
+    chat: Callable[[], Chat],
+) -> None:
+    reply = chat().say("how long do i have to return a yoga mat?")  # the demo documents set no window
+    assert reply.text == NOT_FOUND, reply.text
+
+
+@pytest.mark.parametrize(
     ("text", "questions"),
     [
         ("cancel my order - and how long do refunds take?", ("how long do refunds take?",)),

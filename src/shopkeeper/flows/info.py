@@ -9,23 +9,33 @@ or phrased by the language model when one is configured and its reply passes the
 
 from __future__ import annotations
 
+import re
+
 from shopkeeper.catalog import search_catalog
 from shopkeeper.flows.small_talk import small_talk
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
+from shopkeeper.knowledge.answer import Answer
 from shopkeeper.recommend import recommend_for_customer, recommender_from_store
 
 __all__ = [
     "GREETING",
     "answer_policy",
     "answer_product",
+    "asks_policy",
     "hand_off",
+    "kb_answer",
     "recommend",
+    "say_answer",
     "small_talk",
     "summary_for_human",
 ]
 
 GREETING = "Hello, I'm the store assistant. How can I help you?"
+# A question about a store policy: asked about one product, the policy for its kind of product
+_POLICY_WORDS = re.compile(
+    r"\b(?:return\w*|refund\w*|warrant\w*|guarantee\w*|ship\w*|deliver\w*|exchang\w*|cancel\w*)\b", re.I
+)
 
 
 def answer_policy(turn: Turn, kb: KnowledgeBase | None) -> None:
@@ -35,7 +45,38 @@ def answer_policy(turn: Turn, kb: KnowledgeBase | None) -> None:
             "Would you like me to connect you with a colleague?"
         )
         return
-    answer = kb.answer(turn.text)
+    say_answer(turn, kb_answer(turn, kb, turn.text))
+
+
+def asks_policy(question: str) -> bool:
+    """Whether the question is about a store policy (returns, refunds, warranty, shipping, ...)."""
+    return bool(_POLICY_WORDS.search(question))
+
+
+def kb_answer(turn: Turn, kb: KnowledgeBase, question: str) -> Answer:
+    """The knowledge base's answer. A policy question about one product ("what's the warranty on the
+    action camera?", "how long do I have to return a yoga mat?") is looked up without the product's
+    name first: the documents speak of kinds of products, and the name alone pulls in passages about
+    that product (its care instructions) instead of the policy. As asked when that finds nothing, if
+    the answer speaks of the policy asked about."""
+    general = question
+    if _POLICY_WORDS.search(question):
+        for product in turn.catalog:
+            general = re.sub(
+                rf"\b(?:the |a |an |my )?{re.escape(product.name)}s?\b", " ", general, flags=re.I
+            )
+        general = " ".join(general.split())
+    found = kb.answer(general)
+    if not found.grounded and general != question:
+        asked = kb.answer(question)  # kept only when it speaks of the policy asked about
+        asked_about = {m.group(0)[:5].lower() for m in _POLICY_WORDS.finditer(question)}
+        if any(m.group(0)[:5].lower() in asked_about for m in _POLICY_WORDS.finditer(asked.text)):
+            found = asked
+    return found
+
+
+def say_answer(turn: Turn, answer: Answer) -> None:
+    """A knowledge-base answer with its citations."""
     turn.say(answer.text)
     for c in answer.citations:
         turn.cite(c.document_title, c.section, c.url)

@@ -7,7 +7,9 @@ much would I get back if I return the lamp?" is a question, and the request the 
 it is dropped, so a question never starts a change. `answer` answers each question, in order, from
 the first source that knows: the customer's own orders (`flows/answers.py`), the catalog when it asks
 about options, stock or price (`flows/catalog_answers.py`), the knowledge base's grounded answer with
-its citation, the catalog for any product it names. A question none of them answers gets the
+its citation, the catalog for any product it names. A question about a policy (returns, shipping,
+warranty...) goes to the knowledge base before the catalog, asked of the kind of product rather than
+the product by name (`info.kb_answer`), and never gets the catalog's stock as its answer. A question none of them answers gets the
 knowledge base's "I don't know" (`NOT_FOUND`) and the offer of a person, the words the console
 dashboard counts as an unanswered question; beside a request, whose own question follows, the offer
 is said rather than asked. Nothing here writes to the store.
@@ -56,6 +58,8 @@ _WH = re.compile(
     _LEAD + r"(?:how|what|what's|whats|where|where's|when|which|who|why)\b",
     re.I,
 )
+# "if I return it, ...?", "say I cancel, ...?": what would happen, not the request itself
+_SUPPOSE = re.compile(r"^(?:say|suppose|supposing)\s+(?:i|we)\b|\b(?:if|in case)\s+(?:i|we)\b", re.I)
 # "how much was it again?", "when will they come?": no content word, but a question about what the
 # conversation is about, not a call for help in general
 _POINTS_BACK = re.compile(r"\b(?:it|its|it's|that|this|they|them|those)\b", re.I)
@@ -85,6 +89,8 @@ def _within(text: str, part: str, start: int, end: int) -> bool:
 def _is_request(turn: Turn, question: str, tasks: list[Intent]) -> bool:
     if _REQUEST.match(question) or _HOW_TO.match(question):
         return True
+    if _SUPPOSE.search(question):
+        return False  # "if I send back the mat, is return shipping free?" asks what would happen
     if _WH.match(question):
         # "where is my order?" is the status request; "what's its tracking number?" asks one fact
         return (
@@ -135,16 +141,12 @@ def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
 
 
 def _say_kb(turn: Turn, kb: KnowledgeBase, question: str, said: set[str]) -> bool:
-    found = kb.answer(question)
+    found = info.kb_answer(turn, kb, question)
     if not found.grounded:
         return False
     if found.text not in said:
         said.add(found.text)
-        turn.say(found.text)
-        for c in found.citations:
-            turn.cite(c.document_title, c.section, c.url)
-        if found.citations:
-            turn.say("(Source: " + "; ".join(c.label() for c in found.citations[:2]) + ")")
+        info.say_answer(turn, found)
     return True
 
 
@@ -174,11 +176,16 @@ def answer(
         if answers.answer_own(turn, question):
             own = True
             continue
+        # a policy question ("how much does shipping the kite cost?") goes to the documents first, and
+        # is not answered with stock levels when they don't cover it
+        about_policy = info.asks_policy(question)
+        if about_policy and kb is not None and _say_kb(turn, kb, question, said):
+            continue
         if answer_catalog(turn, question):
             continue
-        if kb is not None and _say_kb(turn, kb, question, said):
+        if not about_policy and kb is not None and _say_kb(turn, kb, question, said):
             continue
-        if answer_catalog(turn, question, asks_catalog=False):
+        if not about_policy and answer_catalog(turn, question, asks_catalog=False):
             continue
         unknown.append(question)
     if not unknown:
