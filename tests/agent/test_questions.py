@@ -19,7 +19,7 @@ from shopkeeper.knowledge.answer import NOT_FOUND, NOT_FOUND_SAID
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from shopkeeper.understanding.questions import question_clauses
-from tests.agent.conftest import Chat, events_of
+from tests.agent.conftest import Chat, customers_with, events_of
 
 Find = Callable[..., tuple[Customer, Order]]
 MENU = "How can I help you today?"
@@ -115,6 +115,12 @@ def test_beside_a_request_an_unknown_answer_asks_nothing_but_the_requests_questi
     assert NOT_FOUND_SAID in reply.text and NOT_FOUND not in reply.text, reply.text
     assert "verify your identity" in reply.text, reply.text
     assert any(g.label for g in figures(store).unknown)
+    # asked with the identity details the request was waiting for
+    customer, order = next(customers_with(store, "pending"))
+    c = chat()
+    c.say(f"I can no longer afford order {order.id}")
+    reply = c.say(f"{customer.email}. Quick question: do you ship to Mars?")
+    assert NOT_FOUND_SAID in reply.text and NOT_FOUND not in reply.text, c.transcript
 
 
 @pytest.mark.parametrize(

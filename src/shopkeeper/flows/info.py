@@ -38,14 +38,19 @@ _POLICY_WORDS = re.compile(
 )
 
 
-def answer_policy(turn: Turn, kb: KnowledgeBase | None) -> None:
+def answer_policy(turn: Turn, kb: KnowledgeBase | None, not_found: str | None = None) -> None:
+    """The knowledge base's answer to the message; `not_found` instead of its "I don't know"."""
     if kb is None:
         turn.say(
             "I don't have the store's policy documents available right now, so I can't answer that reliably. "
             "Would you like me to connect you with a colleague?"
         )
         return
-    say_answer(turn, kb_answer(turn, kb, turn.text))
+    found = kb_answer(turn, kb, turn.text)
+    if not found.grounded and not_found:
+        turn.say(not_found)
+        return
+    say_answer(turn, found)
 
 
 def asks_policy(question: str) -> bool:

@@ -161,13 +161,16 @@ def answer(
     it). True when one was answered from the customer's own records ("what have I bought lately?"
     asks for no recommendation)."""
     answers.answer_waiting(turn)
+    # Beside a request, whose next question follows, the offer of a person is no second question.
+    serving = turn.state.task is not None or any(i in REQUEST_KINDS for i in intents)
+    not_found = f"{NOT_FOUND_SAID} {_PERSON_ASIDE}" if serving else NOT_FOUND
     if not questions:
         # a clause of a request that describes it asks nothing: "the speaker (blue, 10 hours) to the
         # same options" is no catalog question, "pay w paypal" no question about payment methods
         if any(i in REQUEST_KINDS for i in intents):
             return False
         if any(i in policy for i in intents):
-            info.answer_policy(turn, kb)
+            info.answer_policy(turn, kb, not_found=not_found)
         if Intent.PRODUCT_QUESTION in intents:
             info.answer_product(turn)
         return False
@@ -190,9 +193,6 @@ def answer(
         unknown.append(question)
     if not unknown:
         return own
-    # Beside a request, whose next question follows, the offer of a person is no second question.
-    serving = turn.state.task is not None or any(i in REQUEST_KINDS for i in intents)
-    not_found = f"{NOT_FOUND_SAID} {_PERSON_ASIDE}" if serving else NOT_FOUND
     if kb is None:
         info.answer_policy(turn, None)
     elif len(unknown) < len(questions):
