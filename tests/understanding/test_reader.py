@@ -89,3 +89,27 @@ def test_a_request_taken_back_stays_dropped_when_details_follow_the_retraction()
         assert [i for i, _, _ in _read(text, _context("pending")) if i != Intent.GREETING] == [
             Intent.CANCEL_ORDER
         ], details
+
+
+def test_who_pays_the_difference_after_a_change_of_mind_is_no_payment_change() -> None:
+    # one long clause: what follows "actually no" is read alone, and its "diff on paypal" belongs to
+    # the item change it ends
+    camera = Candidate(
+        item_id="2000000001",
+        name="Digital Camera",
+        product_id="p2",
+        options={"zoom": "5x", "storage": "CF card"},
+    )
+    other = Candidate(
+        item_id="2000000002",
+        name="Digital Camera",
+        product_id="p2",
+        options={"zoom": "3x", "storage": "SD card"},
+    )
+    order = OrderCandidate(order_id="#W2222222", status="pending", items=(camera,), variants=(camera, other))
+    context = UnderstandingContext(customer_id="c1", orders=(order,), product_names=("Digital Camera",))
+    text = (
+        "hey gotta fix the shipping address on an order actually no its ana@example.com order #w2222222: "
+        "digital camera in zoom 3x and sd card, diff on paypal"
+    )
+    assert [i for i, _, _ in _read(text, context)] == [Intent.MODIFY_ITEMS]

@@ -180,11 +180,12 @@ def _requests_in(msg: _Message, words: str) -> list[tuple[Intent, str]]:
         u = msg.read(rest)
     need = 0.15 if u.entities.order_ids or u.entities.products else 0.45
     found = [(s.intent, words) for s in u.intents if s.intent in REQUEST_KINDS and s.confidence >= need]
-    if (
-        not found
-        and (change := item_change_for(words, u.entities.order_ids, msg.context, msg.u.entities.products))
-        is not None
-    ):
+    # "order #W1: the camera in 3x zoom, diff on paypal": who pays the difference of an item change
+    # is no payment change of its own
+    paying = bool(found) and found[0][0] == Intent.MODIFY_PAYMENT and bool(PRICE_DIFFERENCE.search(words))
+    if (not found or paying) and (
+        change := item_change_for(words, u.entities.order_ids, msg.context, msg.u.entities.products)
+    ) is not None:
         found = [(change, words)]
     return found[:1]
 
