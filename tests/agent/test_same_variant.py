@@ -9,7 +9,7 @@ from collections.abc import Callable
 from shopkeeper.domain import Customer, Order, OrderLine
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, events_of
+from tests.agent.conftest import Chat, customers_with, events_of
 
 
 def _yes_no_line(store: Database, order: Order) -> OrderLine | None:
@@ -41,3 +41,25 @@ def test_an_item_exchanged_for_the_same_options_is_the_same_variant(
     args = proposals[0].arguments  # type: ignore[attr-defined]
     assert args["item_ids"] == [line.item_id] and args["new_item_ids"] == [line.item_id], reply.text
     assert "variant(s) matching" not in reply.text, reply.text
+
+
+def test_asked_what_instead_every_option_it_has_now_is_an_identical_one(
+    store: Database, chat: Callable[[], Chat]
+) -> None:
+    """Described with its options, the item is only named: we ask what it should become. Answered with
+    those same options, all of them, the customer wants the same again. Nothing is written, so the
+    customer is not reserved (later tests keep theirs)."""
+    customer, order = next(
+        customers_with(store, "delivered", lambda c, o: _yes_no_line(store, o) is not None)
+    )
+    line = _yes_no_line(store, order)
+    assert line is not None
+    own = ", ".join(f"{k} {v}" for k, v in line.options.items())
+    c = chat()
+    c.say(customer.email)
+    asked = c.say(f"I'd like to exchange the {line.name} ({own}) from order {order.id}")
+    assert not events_of(asked, "proposal"), c.transcript
+    reply = c.say(f"it should be {own}; via {order.payments[0].payment_method_id}")
+    proposals = events_of(reply, "proposal")
+    assert proposals, c.transcript
+    assert proposals[0].arguments["new_item_ids"] == [line.item_id], c.transcript  # type: ignore[attr-defined]

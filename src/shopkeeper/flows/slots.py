@@ -250,6 +250,9 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
                 )
                 task.new_item_ids[index] = only.item_id
                 continue
+            if asked_about and turn.state.asked == "new_items" and _all_its_own(resolved, this, product):
+                task.new_item_ids[index] = item_id  # asked what instead, every option it has: the same
+                continue
             _say_if_already(turn, text, this, variants, order.id)
             if asked_about and (missing := _not_offered(turn, product, text)):
                 turn.say(_unread_note(line.name, missing, variants))  # "blue", of a hat in tan or olive
@@ -283,6 +286,19 @@ def _only_other_with(
 
 def _differs(variant: Candidate, line: Candidate) -> dict[str, str]:
     return {k: v for k, v in variant.options.items() if line.options.get(k) != v}
+
+
+def _all_its_own(resolved: VariantResolution | None, line: Candidate, product: Product) -> bool:
+    """Whether the words ask for every option the item has now, as it has it ("black, optical, wired"
+    of a black optical wired mouse), and that variant is still sold: an identical replacement."""
+    original = product.variant(line.item_id)
+    return (
+        resolved is not None
+        and resolved.reason == "only the original's options mentioned"
+        and set(resolved.requested) == set(line.options)
+        and original is not None
+        and original.available
+    )
 
 
 def _not_offered(turn: Turn, product: Product, text: str) -> dict[str, str]:
