@@ -231,3 +231,19 @@ def test_what_rides_along_a_no() -> None:
         assert reading.answer == "no" and reading.withdrawn, (text, reading)
     assert not read_proposal_reply("nvm", summary).closing
     assert not read_proposal_reply("No, only the lamp, that's it.", summary).closing
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("no, the kettle is missing too by the way, how long does shipping take?", "change"),
+        ("nope, put it on paypal instead. btw do you ship to canada?", "change"),
+        ("no thanks. quick question: do you ship to canada?", "no"),
+        ("hmm, do you ship to canada?", "unclear"),  # nothing before the question answers us
+    ],
+)
+def test_a_question_about_something_else_after_a_no_or_a_change_leaves_them_as_said(
+    text: str, answer: str
+) -> None:
+    reading = read_proposal_reply(text, PROPOSALS["return"])
+    assert reading.answer == answer, reading

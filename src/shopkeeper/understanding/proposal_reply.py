@@ -157,6 +157,16 @@ def _aside(text: str, proposal: str) -> str:
     return ""
 
 
+def _before_aside(text: str, proposal: str) -> str:
+    """The words before a separate question that ends the reply ("no, the watch is missing by the way,
+    what's your return window?"), or "" when there is none."""
+    for boundary in _BOUNDARY.finditer(text):
+        head, tail = text[: boundary.end()], text[boundary.end() :]
+        if head.strip() and tail.strip() and _separate(tail, proposal):
+            return head
+    return ""
+
+
 def _closing(text: str) -> bool:
     return any(read_small_talk(part) == "goodbye" for part in _PARTS.split(text) if part.strip())
 
@@ -166,6 +176,10 @@ def read_proposal_reply(text: str, proposal: str = "") -> ReplyReading:
     reading = read_reply(text, proposal)
     if reading.answer != "yes" and "?" in text and (aside := _aside(text, proposal)):
         return ReplyReading(answer="yes", reason="affirmative, with a separate question", aside=aside)
+    # a question about something else ends a "no" or a correction: the words before it answer
+    head = _before_aside(text, proposal) if reading.reason == "question" else ""
+    if head and (before := read_reply(head, proposal)).answer in ("no", "change"):
+        text, reading = head, before
     if reading.answer == "yes":
         return reading
     return reading.model_copy(
