@@ -14,7 +14,7 @@ import pytest
 from shopkeeper.domain import Customer, Order, OrderLine, PaymentMethod, Variant
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
-from tests.agent.conftest import Chat, customers_with, events_of, propose
+from tests.agent.conftest import Chat, customers_with, events_of, other_variants, propose
 
 
 def _one_option_away(store: Database, line: OrderLine) -> tuple[str, str, Variant] | None:
@@ -171,6 +171,29 @@ def test_an_item_named_with_a_typo_beside_an_option_word_is_not_dropped(
     proposals = events_of(reply, "proposal")
     assert proposals, c.transcript
     assert sorted(proposals[0].arguments["item_ids"]) == sorted([first.item_id, second.item_id]), c.transcript  # type: ignore[attr-defined]
+
+
+def test_details_given_with_the_identity_after_the_request_are_read(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """Asked first without details, then again, with them, in the message that verifies."""
+    customer, order = customer_with(
+        "pending",
+        lambda c, o: (
+            len({ln.name for ln in o.lines}) == len(o.lines) and bool(other_variants(store, o.lines[0]))
+        ),
+    )
+    line, wanted = order.lines[0], other_variants(store, order.lines[0])[0]
+    changed = ", ".join(v for k, v in wanted.options.items() if line.options.get(k) != v)
+    c = chat()
+    c.say(f"I need help to change a product of order {order.id}")
+    reply = c.say(
+        f"{customer.email} In order {order.id} I want the {line.name} changed to {changed}. "
+        f"Use {order.payments[0].payment_method_id} for any difference."
+    )
+    assert "Which items" not in reply.text, c.transcript
+    proposals = events_of(reply, "proposal")
+    assert proposals and proposals[0].arguments["item_ids"] == [line.item_id], c.transcript  # type: ignore[attr-defined]
 
 
 def test_a_change_of_mind_with_identity_details_after_it(chat: Callable[[], Chat], customer_with) -> None:  # type: ignore[no-untyped-def]

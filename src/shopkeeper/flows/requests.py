@@ -250,7 +250,21 @@ def _words_for(turn: Turn, task: Task, *, first: bool) -> Turn:
         return turn.about(hint)  # this message holds several requests: only this one's part
     if hint:
         _read_hint(turn, task, hint)
+        if first and turn.state.asked == "identity" and _asks_again(turn, task, hint):
+            return turn  # asked before we knew who they are, and again, with details, as they tell us
     return turn.about("")
+
+
+def _asks_again(turn: Turn, task: Task, hint: str) -> bool:
+    """Whether the message speaks of the request `task` asked for in `hint`: it names the order the
+    request named, or reads as that request (or its family), however sure."""
+    if set(extract_order_ids(hint)) & set(turn.u.entities.order_ids):
+        return True
+    return any(
+        s.intent in REQUEST_KINDS and _same_family(REQUEST_KINDS[s.intent], task.kind)
+        for s in turn.u.intents
+        if s.confidence >= 0.3
+    )
 
 
 def _read_hint(turn: Turn, task: Task, hint: str) -> None:
