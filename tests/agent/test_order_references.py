@@ -86,3 +86,22 @@ def test_a_clause_that_opens_with_another_order_is_its_own_request(
     )
     assert served == [("modify_order_items", first.id), ("modify_order_address", second.id)], c.transcript
     assert order_now(store, first.id).address == first.address, c.transcript
+
+
+def test_a_queued_request_asked_for_instead_of_a_yes_is_served_now(
+    store: Database, chat: Callable[[], Chat], customer_with: Find
+) -> None:
+    customer, first, second, _ = _three_orders(store, customer_with)
+    line, wanted = first.lines[0], other_variants(store, first.lines[0])[0]
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"For {first.id}, change the {line.name} to {', '.join(wanted.options.values())}; use "
+        f"{first.payments[0].payment_method_id} for any difference. Cancel order {second.id} because I "
+        "ordered it by mistake."
+    )
+    assert events_of(reply, "proposal"), c.transcript
+    reply = c.say(f"I'd like to cancel order {second.id}. I ordered it by accident.")
+    proposal = events_of(reply, "proposal")
+    assert proposal and proposal[0].arguments["order_id"] == second.id, c.transcript  # type: ignore[attr-defined]
+    assert proposal[0].action == "cancel_order", c.transcript  # type: ignore[attr-defined]

@@ -35,17 +35,20 @@ def add_tasks(turn: Turn, asked_for: list[tuple[TaskKind, str]]) -> None:
     queued (same kind, same orders named) is not added twice.
 
     A new request made instead of answering our question about the active one is served first; the
-    active one waits at the front of the queue with what it had gathered.
+    active one waits at the front of the queue with what it had gathered. A queued request asked for
+    again then, or while none is active, starts now.
     """
     active = turn.state.task
     waiting = turn.state.asked not in (None, "confirm", "anything_else")
-    if active is not None and waiting and asked_for:
-        # A queued request asked for again instead of answering our question: the customer wants it now.
+    if (active is None or waiting) and asked_for:
+        # A queued request asked for again instead of answering our question, or while none is
+        # active (a proposal just set aside for it): the customer wants it now.
         again = [t for t in turn.state.queue if any(_same(t, k, part) for k, part in asked_for)]
-        if again and not any(_same(active, k, part) for k, part in asked_for):
+        if again and (active is None or not any(_same(active, k, part) for k, part in asked_for)):
             again[0].hint = next(part for k, part in asked_for if _same(again[0], k, part))
             turn.state.queue.remove(again[0])
-            turn.state.queue.insert(0, active)
+            if active is not None:
+                turn.state.queue.insert(0, active)
             turn.state.task = active = again[0]
             turn.state.asked, turn.state.options = None, []
             waiting = False
