@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from shopkeeper.domain import Order, OrderLine, Variant
+from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from tests.agent.conftest import Chat, events_of, item_map, other_variants, propose, proposed
 
@@ -168,3 +169,39 @@ def test_an_item_said_to_be_missing_while_we_ask_who_pays_joins_the_exchange(
     c.say(_spec(new_b))
     reply = c.say("the original payment method")
     assert item_map(proposed(reply)) == {a.item_id: new_a.item_id, b.item_id: new_b.item_id}, c.transcript
+
+
+def _no_exact_value(store: Database, line: OrderLine) -> tuple[str, str] | None:
+    """An option value of the line's product that several available variants have and none of them
+    with all the line's other options."""
+    with store.session() as s:
+        product = repository.get_product(s, line.product_id)
+    for key, mine in line.options.items():
+        for value in {v.options.get(key) for v in product.variants} - {mine, None}:
+            fits = [v for v in product.variants if v.available and v.options.get(key) == value]
+            keeps = [
+                v for v in fits if all(v.options.get(k) == x for k, x in line.options.items() if k != key)
+            ]
+            if len(fits) >= 2 and not keeps and len(value) > 2 and not value.isdigit():
+                return key, value
+    return None
+
+
+def test_a_value_no_variant_has_with_the_rest_kept_asks_among_those_that_have_it(
+    store: Database, chat: Callable[[], Chat], customer_with
+) -> None:  # type: ignore[no-untyped-def]
+    """ "a drip one, same everything else" with no drip one of the same size and features once
+    proposed the first drip one, quietly changing the rest: now it says what can't be kept and asks."""
+    customer, order = customer_with("delivered", lambda c, o: any(_no_exact_value(store, x) for x in o.lines))
+    line = next(x for x in order.lines if _no_exact_value(store, x))
+    found = _no_exact_value(store, line)
+    assert found is not None
+    key, value = found
+    c = chat()
+    c.say(customer.email)
+    reply = c.say(
+        f"exchange the {line.name.lower()} from {order.id} for the {key} {value} one, otherwise the same"
+    )
+    assert f"There's no {line.name} with {key} {value} that keeps" in reply.text, c.transcript
+    assert not events_of(reply, "proposal"), c.transcript
+    assert any(e.slot == "new_items" for e in events_of(reply, "question")), c.transcript  # type: ignore[attr-defined]

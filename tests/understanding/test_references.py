@@ -117,6 +117,28 @@ def test_two_items_of_one_product_each_told_apart_are_both_meant() -> None:
     assert found.item_ids == ("h-l",) or found.ambiguous, found
 
 
+def test_the_telling_last_word_of_a_value_picks_that_line() -> None:
+    """ "the one with the grinder" is the Coffee Maker whose features are "built-in grinder"; a word
+    shared by two values ("steel" of "stainless steel" and "brushed steel") picks nothing."""
+    lines = [
+        Candidate(
+            item_id="t",
+            name="Coffee Maker",
+            product_id="c",
+            options={"features": "timer", "color": "brushed steel"},
+        ),
+        Candidate(
+            item_id="g",
+            name="Coffee Maker",
+            product_id="c",
+            options={"features": "built-in grinder", "color": "stainless steel"},
+        ),
+    ]
+    found = resolve_items("i have two coffee makers, the one with the grinder should be a drip one", lines)
+    assert found.item_ids == ("g",) and not found.ambiguous, found
+    assert resolve_items("the coffee maker in steel", lines).item_ids != ("g",)
+
+
 def test_an_option_of_one_named_product_does_not_drop_another() -> None:
     """ "the black backpack and the bookshelf": black picks the backpack; the brown bookshelf stays."""
     lines = [

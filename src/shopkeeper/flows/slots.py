@@ -262,9 +262,40 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         if not resolved.available:
             turn.say(f"Sorry, the {line.name} with {describe_options(resolved.options)} is out of stock.")
             continue
+        if (
+            resolved.other_changes
+            and task.new_item_ids[index] is None
+            and _ask_among(turn, line, resolved, variants)
+        ):
+            continue  # "a drip one, same everything else": no drip one keeps the rest; which drip one?
         for said, value in resolved.guessed.items():  # a typo read is said, so a wrong guess shows
             turn.say(f"I took “{said}” to mean {value} for the {line.name}.")
         task.new_item_ids[index] = resolved.item_id
+
+
+def _ask_among(
+    turn: Turn, line: OrderLine, resolved: VariantResolution, variants: Sequence[Candidate]
+) -> bool:
+    """Several variants have what was asked for, none keeps the line's other options: say which could
+    not be kept and ask among those, rather than pick one that quietly changes them."""
+    fits = [
+        v
+        for v in variants
+        if v.item_id != line.item_id
+        and v.available is not False
+        and all(v.options.get(k) == x for k, x in resolved.requested.items())
+    ]
+    if len(fits) < 2:
+        return False
+    kept = describe_options({k: line.options[k] for k in resolved.other_changes if k in line.options})
+    choices = [f"{describe_options(v.options)} ({format_money(v.price_cents or 0)})" for v in fits[:12]]
+    turn.say(f"There's no {line.name} with {describe_options(resolved.requested)} that keeps {kept}.")
+    turn.ask(
+        f"Which of these would you like instead of the {describe_line(line)}: {'; '.join(choices)}?",
+        "new_items",
+        choices,
+    )
+    return True
 
 
 def _only_other_with(
@@ -349,6 +380,8 @@ def describe_options(options: dict[str, str]) -> str:
 
 
 def ask_new_item(turn: Turn, task: Task, order: Order) -> None:
+    if any(getattr(e, "slot", None) == "new_items" for e in turn.events):
+        return  # asked already this turn, among the variants that fit (`_ask_among`)
     index = next(i for i, new in enumerate(task.new_item_ids) if new is None)
     line = next(line for line in order.lines if line.item_id == task.item_ids[index])
     product = turn.product(line.product_id)

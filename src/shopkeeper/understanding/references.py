@@ -126,6 +126,28 @@ def _yes_no_positions(tokens: list[str], key: str, value: str) -> list[int]:
     return out
 
 
+def _telling_heads(candidates: Sequence[Candidate], values: frozenset[str]) -> dict[str, str]:
+    """Values of several words whose last word alone says which value is meant ("grinder" for "built-in
+    grinder"): a word of five letters or more, in no other value and in no product name."""
+    counts: dict[str, int] = {}
+    for v in values:
+        for w in set(norm_tokens(v)):
+            counts[w] = counts.get(w, 0) + 1
+    names = {w for c in candidates for w in norm_tokens(c.name or "")}
+    heads = {}
+    for v in values:
+        vt = norm_tokens(v)
+        if (
+            len(vt) >= 2
+            and len(vt[-1]) >= 5
+            and vt[-1].isalpha()
+            and counts[vt[-1]] == 1
+            and vt[-1] not in names
+        ):
+            heads[v] = vt[-1]
+    return heads
+
+
 def option_mentions(
     text: str, candidates: Sequence[Candidate], *, loose: bool = False
 ) -> dict[str, dict[str, int]]:
@@ -138,9 +160,12 @@ def option_mentions(
     keys_of: dict[str, set[str]] = {}
     for k, v in vocab:
         keys_of.setdefault(v.lower(), set()).add(k)
+    heads = _telling_heads(candidates, values)
     for key, value in sorted(vocab):
         alone = loose and len(keys_of[value.lower()]) == 1
         hits = _value_positions(tokens, key, value, text, values, alone)
+        if not hits and (head := heads.get(value.lower())):
+            hits = [p for p, w in enumerate(tokens) if w == head]  # "the one with the grinder"
         if not hits and value.lower() in {"yes", "no"}:
             hits = _yes_no_positions(tokens, key, value)
         if not hits and value.lower() in {"none", "without"}:  # "no backlight", "without a backlight"
