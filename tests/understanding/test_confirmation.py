@@ -204,9 +204,31 @@ def test_a_separate_question_rides_along_a_yes(text: str, question: str) -> None
 
 
 def test_a_question_sharing_a_word_with_the_proposal_is_about_it() -> None:
-    """Shipping asked about while the shipping address is being changed may be about the change."""
-    text = "Yes, please go ahead. How long does shipping normally take?"
-    assert read_proposal_reply(text, PROPOSALS["address"]).answer != "yes"
+    """A question that checks what is proposed may be about the change: no yes. One about how long
+    things take in general ("how long does shipping normally take?") changes nothing of it: after a
+    clear yes, the yes stands and the question is answered (simulated customers who asked it were
+    left with nothing done); "how long will it take?" points at the proposal and still blocks."""
+    assert (
+        read_proposal_reply("Yes, please go ahead. Does shipping go there?", PROPOSALS["address"]).answer
+        != "yes"
+    )
+    assert read_proposal_reply("ok go ahead, how long will it take?", PROPOSALS["address"]).answer != "yes"
+    for text in (
+        "Yes, please go ahead. How long does shipping normally take?",
+        "ya go ahead btw how long do refunds take?",
+    ):
+        reading = read_proposal_reply(text, PROPOSALS["return"])
+        assert reading.answer == "yes" and reading.aside.lower().startswith(("how", "btw")), reading
+
+
+def test_a_no_with_a_question_about_something_else_keeps_the_correction() -> None:
+    """ "no, the X is missing. btw what's your return window?" once got only the question answered
+    and the same proposal again: the correction stands beside the question."""
+    reading = read_proposal_reply(
+        "no no, the Backpack is missing by the way, what's your return window?", PROPOSALS["return"]
+    )
+    assert reading.answer == "change" and reading.adds, reading
+    assert read_proposal_reply("no, is that the white one?", PROPOSALS["return"]).answer == "unclear"
 
 
 @pytest.mark.parametrize("text", ABOUT_THE_PROPOSAL)

@@ -139,6 +139,19 @@ def test_the_telling_last_word_of_a_value_picks_that_line() -> None:
     assert resolve_items("the coffee maker in steel", lines).item_ids != ("g",)
 
 
+def test_a_two_word_name_with_its_last_word_misspelt_beside_another_item() -> None:
+    """ "the wristwatch, the dumbbells and the smart wach": the Smart Watch was once dropped without a
+    word, "wach" being too short for a typo alone."""
+    lines = [
+        Candidate(item_id="d", name="Dumbbell Set", product_id="1"),
+        Candidate(item_id="s", name="Smart Watch", product_id="2"),
+        Candidate(item_id="w", name="Wristwatch", product_id="3"),
+    ]
+    found = resolve_items("send back the wristwatch, the dumbell set and the smart wach pls", lines)
+    assert set(found.item_ids) == {"d", "s", "w"}, found
+    assert resolve_items("just the wristwatch", lines).item_ids == ("w",)
+
+
 def test_an_option_of_one_named_product_does_not_drop_another() -> None:
     """ "the black backpack and the bookshelf": black picks the backpack; the brown bookshelf stays."""
     lines = [

@@ -42,6 +42,11 @@ _INTRODUCERS = (
 )
 _OPENERS = r"what|what's|whats|how|how's|where|where's|when|which|who|do|does|is|are|can|could|will|would"
 _QUESTION_START = re.compile(rf"^(?:(?:{_INTRODUCERS})\s*[,:;.!-]*\s*)*(?:{_OPENERS})\b", re.IGNORECASE)
+# A question about how long things take, which no answer can change: asked after a yes, the yes stands.
+_HOW_SOON = re.compile(
+    rf"^(?:(?:{_INTRODUCERS})\s*[,:;.!-]*\s*)*(?:how long|how soon|how many (?:business )?days)\b",
+    re.IGNORECASE,
+)
 # A place where the question may start: after a sentence mark, a comma or a colon, or after a
 # marker that introduces it ("yep quick question: ...").
 _BOUNDARY = re.compile(rf"[.!,;:]+\s*|\s+(?=(?:{_INTRODUCERS})\b)", re.IGNORECASE)
@@ -49,6 +54,10 @@ _BOUNDARY = re.compile(rf"[.!,;:]+\s*|\s+(?=(?:{_INTRODUCERS})\b)", re.IGNORECAS
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+# Words that point back at the proposal: "how long will it take?" asks about this change.
+_POINTERS = _words("it it's its that that's this these those them they they're one ones same mine my")
 
 
 # Words that point back at the proposal, at the customer, or at money and the order.
@@ -116,6 +125,8 @@ def _separate(question: str, proposal: str) -> bool:
     text = question.strip()
     if not text.endswith("?") or not _QUESTION_START.match(text) or re.search(r"\d", text):
         return False
+    if _HOW_SOON.match(text) and not _POINTERS & set(re.findall(r"[a-z']+", text.lower())):
+        return True  # "btw how long do refunds usually take?" (not "how long will it take?"): when, not what
     about = _content_words(proposal)
     stems = {w[:5] for w in about if len(w) >= 5}
     words = [(w, cls) for w, cls in cue_phrases(_QUESTION_START.sub(_opener, text, count=1))]

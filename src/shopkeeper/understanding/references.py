@@ -207,7 +207,7 @@ def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate], t
     heads = head_words(words)
     others = [w for w in words if w not in heads]
     other_hits = sum(1 for w in others if len(w) > 2 and find_phrase(tokens, [w]))
-    if any(find_phrase(tokens, [head]) for head in heads):
+    if any(find_phrase(tokens, [head]) for head in heads) or _head_misspelt(tokens, words):
         # the name pieced together from words strewn in the message ("tea kettle -> stovetop
         # compatibility electric" has "electric" and "kettle") falls just short of one said whole
         return 1.0 + (0.99 * other_hits / len(others) if others else 0.0)
@@ -217,6 +217,18 @@ def _name_score(tokens: list[str], name: str, candidates: Sequence[Candidate], t
     if any(_said_alone(text, w) for w in others if w not in all_heads):  # "the desk": the Standing Desk
         return 1.0
     return 0.5 if other_hits else 0.0
+
+
+def _head_misspelt(tokens: list[str], words: list[str]) -> bool:
+    """The name said in full with its last word one letter off, too short for a typo said alone
+    ("smart wach" for Smart Watch)."""
+    if len(words) < 2 or len(words[-1]) < 4:
+        return False
+    first, last = words[:-1], words[-1]
+    return any(
+        p + len(first) < len(tokens) and OSA.distance(tokens[p + len(first)], last) == 1
+        for p in find_phrase(tokens, first)
+    )
 
 
 def _option_fit(c: Candidate, mentioned: dict[str, dict[str, int]]) -> int:
