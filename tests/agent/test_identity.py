@@ -98,6 +98,23 @@ def test_a_failure_does_not_say_which_part(
     assert wrong_zip.text == wrong_name.text  # the same words whichever part was wrong
 
 
+def test_after_a_failure_the_corrected_detail_alone_verifies(
+    chat: Callable[[], Chat], someone: Callable[[int], Customer]
+) -> None:
+    """A zip code sent again alone ("oops sorry its 12345") once got the same failure, then the menu:
+    the name said before is kept, and the reply asks for the details again."""
+    a, b = someone(5), someone(6)
+    c = chat()
+    failed = c.say(f"hiya, {a.first_name.lower()} {a.last_name.lower()} here, zip {b.address.zip}")
+    assert FAILED in failed.text and "send them again" in failed.text, c.transcript
+    assert f"Thanks, {a.first_name}, you're verified." in c.say(f"oops sorry, its {a.address.zip}").text, (
+        c.transcript
+    )
+    bare = chat()
+    bare.say(f"{a.first_name} {a.last_name} {b.address.zip}")
+    assert f"Thanks, {a.first_name}, you're verified." in bare.say(a.address.zip).text, bare.transcript
+
+
 def test_a_new_address_in_the_accounts_own_zip_code_does_not_hide_that_zip_code(
     chat: Callable[[], Chat], customer_with: Callable[[str], tuple[Customer, Order]]
 ) -> None:

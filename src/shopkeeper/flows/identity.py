@@ -166,8 +166,16 @@ def _try_verify(turn: Turn) -> None:
         customer_id = _by_name_zip(turn, said, ident["zip"])
     if customer_id is None:
         turn.state.identity_failures += 1
-        turn.state.identity = {}
+        # the name is kept, so a corrected zip code or email alone ("oops, it's 80278") is enough; which
+        # detail was wrong is never said
+        turn.state.identity = {k: v for k, v in ident.items() if k in ("first_name", "last_name", "said")}
         turn.say("I couldn't find an account matching those details.")
+        if turn.state.identity_failures < MAX_FAILURES:
+            turn.ask(
+                "Could you check them and send them again: the email on your account, or your first "
+                "name, last name and zip code?",
+                "identity",
+            )
         return
     turn.state.customer_id = customer_id
     turn.refresh()
@@ -178,6 +186,8 @@ def _try_verify(turn: Turn) -> None:
 def ask_identity(turn: Turn) -> None:
     """Ask for whatever identity detail is still missing."""
     ident = turn.state.identity
+    if any(getattr(e, "slot", None) == "identity" for e in turn.events):
+        return  # asked already this turn (after details that matched no account)
     if turn.state.identity_failures >= MAX_FAILURES:
         turn.say("I'm not able to verify your account, so I'll connect you with a colleague who can help.")
         turn.state.handoff = True
