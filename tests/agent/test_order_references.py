@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shopkeeper.domain import Customer, Order
+from shopkeeper.domain import Customer, Order, Variant
 from shopkeeper.store import repository
 from shopkeeper.store.db import Database
 from tests.agent.conftest import Chat, events_of, order_now, other_variants
@@ -64,7 +64,7 @@ def test_a_sentence_about_another_order_is_its_own_request_and_a_reference_is_no
     c.say(customer.email)
     served = _served(
         c,
-        f"For order {first.id}, modify the {line.name} to the {', '.join(wanted.options.values())} one. "
+        f"For order {first.id}, modify the {line.name} to the {_spec(wanted)} one. "
         f"For {second.id}, change the address to {_ADDRESS} (same as {third.id}).",
     )
     assert served == [("modify_order_items", first.id), ("modify_order_address", second.id)], c.transcript
@@ -81,7 +81,7 @@ def test_a_clause_that_opens_with_another_order_is_its_own_request(
     c.say(customer.email)
     served = _served(
         c,
-        f"I want the {line.name} in {first.id} changed to {', '.join(wanted.options.values())}, and for "
+        f"I want the {line.name} in {first.id} changed to {_spec(wanted)}, and for "
         f"{second.id} the shipping address should be {_ADDRESS}, same as on {third.id}.",
     )
     assert served == [("modify_order_items", first.id), ("modify_order_address", second.id)], c.transcript
@@ -96,7 +96,7 @@ def test_a_queued_request_asked_for_instead_of_a_yes_is_served_now(
     c = chat()
     c.say(customer.email)
     reply = c.say(
-        f"For {first.id}, change the {line.name} to {', '.join(wanted.options.values())}; use "
+        f"For {first.id}, change the {line.name} to {_spec(wanted)}; use "
         f"{first.payments[0].payment_method_id} for any difference. Cancel order {second.id} because I "
         "ordered it by mistake."
     )
@@ -105,3 +105,9 @@ def test_a_queued_request_asked_for_instead_of_a_yes_is_served_now(
     proposal = events_of(reply, "proposal")
     assert proposal and proposal[0].arguments["order_id"] == second.id, c.transcript  # type: ignore[attr-defined]
     assert proposal[0].action == "cancel_order", c.transcript  # type: ignore[attr-defined]
+
+
+def _spec(variant: Variant) -> str:
+    """The new variant with its options named ("waist 30, length 30, color grey"): bare "30, 30, grey"
+    fits two options of pants, and the agent rightly asks which instead of guessing."""
+    return ", ".join(f"{k} {v}" for k, v in variant.options.items())

@@ -158,7 +158,16 @@ def test_an_item_said_to_be_missing_while_we_ask_who_pays_joins_the_exchange(
 ) -> None:  # type: ignore[no-untyped-def]
     """Asked which payment method covers the difference, "oh the X is missing too" once got the payment
     question again and the X was silently left out: it joins, and its new variant is asked for."""
-    customer, order, a, b = _two_lines(store, customer_with)
+    customer, order = customer_with(
+        "delivered",
+        lambda c, o: (
+            len(c.payment_methods) > 1  # so that who pays is asked
+            and len(o.lines) >= 2
+            and len({ln.name for ln in o.lines}) == len(o.lines)
+            and all(other_variants(store, ln) for ln in o.lines[:2])
+        ),
+    )
+    a, b = order.lines[0], order.lines[1]
     new_a, new_b = other_variants(store, a)[0], other_variants(store, b)[0]
     c = chat()
     c.say(customer.email)

@@ -9,7 +9,7 @@ requests wait in `state.queue` and start when the active one is done or dropped.
 from __future__ import annotations
 
 from shopkeeper.domain import format_money
-from shopkeeper.flows import identity, orders, payment, slots
+from shopkeeper.flows import identity, new_items, orders, payment, slots
 from shopkeeper.flows.proposals import (
     clarify,
     describe_action,
@@ -211,7 +211,7 @@ def _apply_corrections(turn: Turn, *, restated: bool = False) -> bool:
             # same items: choices are kept; items said to be missing join the ones proposed
             slots.fill_items(turn, task, order, replace=True, adds=turn.u.reply.adds)
         if task.kind in ("exchange", "modify_items"):
-            slots.fill_new_items(turn, task, order, replace=True)
+            new_items.fill_new_items(turn, task, order, replace=True)
         if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
             turn.u.entities.payment_methods or "_" in turn.text
         ):
@@ -292,7 +292,7 @@ def _read_hint(turn: Turn, task: Task, hint: str) -> None:
     if task.kind in ("return", "exchange", "modify_items"):
         slots.fill_items(earlier, task, order)
     if task.kind in ("exchange", "modify_items") and task.item_ids:
-        slots.fill_new_items(earlier, task, order)
+        new_items.fill_new_items(earlier, task, order)
     if task.kind == "cancel":
         slots.fill_reason(earlier, task)
     if task.kind in ("return", "exchange", "modify_items", "modify_payment"):
@@ -344,9 +344,9 @@ def _step(turn: Turn, task: Task) -> bool:
             slots.ask_items(turn, task, order)
             return True
     if task.kind in ("exchange", "modify_items"):
-        slots.fill_new_items(turn, task, order)
+        new_items.fill_new_items(turn, task, order)
         if None in task.new_item_ids:
-            slots.ask_new_item(turn, task, order)
+            new_items.ask_new_item(turn, task, order)
             return turn.state.asked == "new_items"
     if task.kind == "cancel":
         payment.say_cancel_refund(turn, order)
