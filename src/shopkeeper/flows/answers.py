@@ -107,6 +107,15 @@ def _order_for(turn: Turn, question: str) -> Order | None:
     return None
 
 
+def _each_order(turn: Turn, question: str) -> list[Order]:
+    """The orders a question asks about one by one: all of them ("my orders", "each order"), or the
+    two or three that hold the item it names."""
+    if SEVERAL_ORDERS.search(question):
+        return list(turn.orders)
+    holding = [o for o in turn.orders if _named_lines(o, question)]
+    return holding if 1 < len(holding) <= 3 else []
+
+
 def _method(turn: Turn, method_id: str) -> str:
     customer = turn.customer
     method = customer.payment_method(method_id) if customer else None
@@ -213,10 +222,8 @@ def answer_own(turn: Turn, question: str) -> bool:
         turn.say(describe_orders(turn.orders) if turn.orders else "I don't see any orders on your account.")
         return True
     order = _order_for(turn, question)
-    holding = [o for o in turn.orders if _named_lines(o, question)]
-    if order is None and turn.orders and (SEVERAL_ORDERS.search(question) or 1 < len(holding) <= 3):
+    if order is None and (each := _each_order(turn, question)):
         # "what did I pay for my orders?"; "when is my cooler coming?" with a cooler in two orders: each
-        each = turn.orders if SEVERAL_ORDERS.search(question) else holding
         turn.say(" ".join(_order_fact(turn, fact, o, question) for o in each))
         return True
     if order is None:

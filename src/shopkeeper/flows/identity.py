@@ -186,7 +186,7 @@ def _try_verify(turn: Turn) -> None:
 def ask_identity(turn: Turn) -> None:
     """Ask for whatever identity detail is still missing."""
     ident = turn.state.identity
-    if any(getattr(e, "slot", None) == "identity" for e in turn.events):
+    if turn.asked_now("identity"):
         return  # asked already this turn (after details that matched no account)
     if turn.state.identity_failures >= MAX_FAILURES:
         turn.say("I'm not able to verify your account, so I'll connect you with a colleague who can help.")

@@ -218,7 +218,7 @@ def _say_if_already(
 
 
 def ask_new_item(turn: Turn, task: Task, order: Order) -> None:
-    if any(getattr(e, "slot", None) == "new_items" for e in turn.events):
+    if turn.asked_now("new_items"):
         return  # asked already this turn, among the variants that fit (`_ask_among`)
     index = next(i for i, new in enumerate(task.new_item_ids) if new is None)
     line = next(line for line in order.lines if line.item_id == task.item_ids[index])

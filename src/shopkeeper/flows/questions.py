@@ -9,10 +9,10 @@ the first source that knows: the customer's own orders (`flows/answers.py`), the
 about options, stock or price (`flows/catalog_answers.py`), the knowledge base's grounded answer with
 its citation, the catalog for any product it names. A question about a policy (returns, shipping,
 warranty...) goes to the knowledge base before the catalog, asked of the kind of product rather than
-the product by name (`info.kb_answer`), and never gets the catalog's stock as its answer. A question none of them answers gets the
-knowledge base's "I don't know" (`NOT_FOUND`) and the offer of a person, the words the console
-dashboard counts as an unanswered question; beside a request, whose own question follows, the offer
-is said rather than asked. Nothing here writes to the store.
+the product by name (`info.kb_answer`), and never gets the catalog's stock as its answer. A question
+none of them answers gets the knowledge base's "I don't know" (`NOT_FOUND`) and the offer of a
+person, the words the console dashboard counts as an unanswered question; beside a request, whose
+own question follows, the offer is said rather than asked. Nothing here writes to the store.
 """
 
 from __future__ import annotations

@@ -117,6 +117,10 @@ class Turn:
         self.state.options = list(options or [])
         self.events.append(QuestionEvent(slot=slot, options=list(options or [])))
 
+    def asked_now(self, slot: str) -> bool:
+        """Whether this turn has asked for `slot` already (a second question for it would repeat it)."""
+        return any(isinstance(e, QuestionEvent) and e.slot == slot for e in self.events)
+
     def propose(self, proposal: Proposal) -> None:
         self.state.proposal = proposal
         self.parts.append(proposal.summary + " Shall I go ahead? (yes/no)")
