@@ -118,13 +118,7 @@ def _ask_among(
 ) -> bool:
     """Several variants have what was asked for, none keeps the line's other options: say which could
     not be kept and ask among those, rather than pick one that quietly changes them."""
-    fits = [
-        v
-        for v in variants
-        if v.item_id != line.item_id
-        and v.available is not False
-        and all(v.options.get(k) == x for k, x in resolved.requested.items())
-    ]
+    fits = _others_with(resolved.requested, line.item_id, variants)
     if len(fits) < 2:
         return False
     kept = slots.describe_options({k: line.options[k] for k in resolved.other_changes if k in line.options})
@@ -138,6 +132,17 @@ def _ask_among(
     return True
 
 
+def _others_with(values: dict[str, str], item_id: str, variants: Sequence[Candidate]) -> list[Candidate]:
+    """The available variants other than the item's own that have these option values."""
+    return [
+        v
+        for v in variants
+        if v.item_id != item_id
+        and v.available is not False
+        and all(v.options.get(k) == x for k, x in values.items())
+    ]
+
+
 def _only_other_with(
     resolved: VariantResolution, line: Candidate, variants: Sequence[Candidate]
 ) -> Candidate | None:
@@ -145,13 +150,7 @@ def _only_other_with(
     them are the line's own already."""
     if resolved.reason != "only the original's options mentioned":
         return None
-    fits = [
-        v
-        for v in variants
-        if v.item_id != line.item_id
-        and v.available is not False
-        and all(v.options.get(k) == x for k, x in resolved.requested.items())
-    ]
+    fits = _others_with(resolved.requested, line.item_id, variants)
     return fits[0] if len(fits) == 1 else None
 
 
