@@ -14,6 +14,7 @@ from shopkeeper.domain import Order
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
+from shopkeeper.understanding.orders import ALL_ORDERS, HISTORY, SEVERAL_ORDERS
 
 __all__ = [
     "ELIGIBLE_STATUS",
@@ -38,27 +39,8 @@ ELIGIBLE_STATUS = {
 _ITEM_CHANGES = ("modify_items", "exchange")
 # "cancel it", "return that one": the order the conversation was just about
 _POINTS_BACK = re.compile(r"\b(?:it|that one|this one|that order|this order|the same order)\b", re.I)
-# "all my pending orders", "both orders", "every open order": each of them
-_ALL_ORDERS = re.compile(
-    r"\b(?:all|each|both)\b(?:\s+(?:of\s+)?(?:my|the|these|those|them))?(?:\s+\w+)?\s+orders\b"
-    r"|\bevery(?:\s+\w+)?\s+order\b",
-    re.I,
-)
 # Requests about an order as a whole, which can be repeated for each of several orders
 _WHOLE_ORDER = ("cancel", "modify_address", "modify_payment")
-# "what have I bought lately?", "my order history": the customer's orders, all of them
-HISTORY = re.compile(
-    r"\bwhat (?:else )?(?:(?:have|did|do) )?(?:i|we|i've|i have) (?:\w+ )?(?:buy|bought|order|ordered|purchased?)\b"
-    r"|\bwhat (?:(?:have|did) )?(?:i|we|i've) (?:\w+ )?(?:get|got) from you|\b(?:order|purchase|buying) history\b"
-    r"|\bmy (?:past|previous|recent|latest|last few) (?:orders|purchases)\b|\bwhat orders\b",
-    re.I,
-)
-# "status of all my orders", "what did I pay for each order?": every order, each answered
-SEVERAL_ORDERS = re.compile(
-    r"\b(?:orders|all my purchases|everything i (?:ordered|bought)|(?:each|every) (?:order|one)|all of them)\b|"
-    + HISTORY.pattern,
-    re.I,
-)
 
 
 def describe_orders(orders: list[Order]) -> str:
@@ -92,7 +74,7 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         if not task.item_ids:
             _follow_named_products(turn, task)
         return
-    if task.kind in _WHOLE_ORDER and _ALL_ORDERS.search(turn.text) and _take_all(turn, task):
+    if task.kind in _WHOLE_ORDER and ALL_ORDERS.search(turn.text) and _take_all(turn, task):
         return
     before = turn.order(task.named_before)
     if before is not None and (not turn.u.entities.products or _holding_named(turn, [before])):

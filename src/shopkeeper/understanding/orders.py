@@ -1,6 +1,8 @@
 """Which of the customer's orders a message means: an id in any form ("W-1234567", "#1234567",
-"1234567"), "my last order", "the pending one", or "the order with the lamp". Pure functions over the
-orders the caller passes; the items inside an order are matched by `references.resolve_items`."""
+"1234567"), "my last order", "the pending one", or "the order with the lamp"; and the words that mean
+several orders at once (`ALL_ORDERS`: "cancel all my pending orders"; `SEVERAL_ORDERS`: "status of
+my orders"; `HISTORY`: "what have I bought lately?"). Pure functions over the orders the caller
+passes; the items inside an order are matched by `references.resolve_items`."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from shopkeeper.understanding.entities import extract_order_ids, named_as_refere
 from shopkeeper.understanding.models import OrderCandidate, OrderResolution
 from shopkeeper.understanding.references import resolve_items
 
-__all__ = ["known_order_ids", "resolve_order"]
+__all__ = ["ALL_ORDERS", "HISTORY", "SEVERAL_ORDERS", "known_order_ids", "resolve_order"]
 
 _LATEST = re.compile(r"\b(last|latest|most recent|newest|recent|just placed|just made)\b", re.I)
 _EARLIEST = re.compile(r"\b(first|oldest|earliest)\b", re.I)
@@ -26,6 +28,25 @@ _STATUS_WORDS = {
     "returned": "return requested",
     "exchanged": "exchange requested",
 }
+# "all my pending orders", "both orders", "every open order": each of them
+ALL_ORDERS = re.compile(
+    r"\b(?:all|each|both)\b(?:\s+(?:of\s+)?(?:my|the|these|those|them))?(?:\s+\w+)?\s+orders\b"
+    r"|\bevery(?:\s+\w+)?\s+order\b",
+    re.I,
+)
+# "what have I bought lately?", "my order history": the customer's orders, all of them
+HISTORY = re.compile(
+    r"\bwhat (?:else )?(?:(?:have|did|do) )?(?:i|we|i've|i have) (?:\w+ )?(?:buy|bought|order|ordered|purchased?)\b"
+    r"|\bwhat (?:(?:have|did) )?(?:i|we|i've) (?:\w+ )?(?:get|got) from you|\b(?:order|purchase|buying) history\b"
+    r"|\bmy (?:past|previous|recent|latest|last few) (?:orders|purchases)\b|\bwhat orders\b",
+    re.I,
+)
+# "status of all my orders", "what did I pay for each order?": every order, each answered
+SEVERAL_ORDERS = re.compile(
+    r"\b(?:orders|all my purchases|everything i (?:ordered|bought)|(?:each|every) (?:order|one)|all of them)\b|"
+    + HISTORY.pattern,
+    re.I,
+)
 
 
 def _norm_order_id(value: str) -> str:
