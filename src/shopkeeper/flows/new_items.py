@@ -15,6 +15,7 @@ from shopkeeper.flows import slots
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding import Candidate
+from shopkeeper.understanding.cues import read_cues
 from shopkeeper.understanding.described import split_wanted
 from shopkeeper.understanding.models import VariantResolution
 from shopkeeper.understanding.references import option_mentions
@@ -54,14 +55,13 @@ def fill_new_items(turn: Turn, task: Task, order: Order, *, replace: bool = Fals
         if not text:
             continue
         if (
-            slots.SAME.search(text)
+            read_cues(text).same_item
             and (original := product.variant(item_id)) is not None
             and original.available
         ):
             task.new_item_ids[index] = item_id  # an identical replacement
             continue
-        ids = slots.METHOD_ID.sub("", text)
-        direct = [v for v in product.variants if v.item_id in ids.split() or v.item_id in text]
+        direct = [v for v in product.variants if v.item_id in text]  # an item id written out
         if direct and direct[0].item_id != item_id:
             task.new_item_ids[index] = direct[0].item_id
             continue

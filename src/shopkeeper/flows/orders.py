@@ -14,7 +14,7 @@ from shopkeeper.domain import Order
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding.entities import extract_order_ids
-from shopkeeper.understanding.orders import ALL_ORDERS, HISTORY, SEVERAL_ORDERS
+from shopkeeper.understanding.orders import HISTORY, SEVERAL_ORDERS
 
 __all__ = [
     "ELIGIBLE_STATUS",
@@ -37,8 +37,6 @@ ELIGIBLE_STATUS = {
 # Changing an item of a pending order and exchanging a delivered one are one request until the order's
 # status decides which (see `requests._step`).
 _ITEM_CHANGES = ("modify_items", "exchange")
-# "cancel it", "return that one": the order the conversation was just about
-_POINTS_BACK = re.compile(r"\b(?:it|that one|this one|that order|this order|the same order)\b", re.I)
 # Requests about an order as a whole, which can be repeated for each of several orders
 _WHOLE_ORDER = ("cancel", "modify_address", "modify_payment")
 
@@ -61,7 +59,8 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
     wanted = ELIGIBLE_STATUS.get(task.kind)
     mentioned = list(turn.u.entities.order_ids)
     owned = [o for o in (turn.order(oid) for oid in mentioned) if o is not None]
-    if len(owned) > 1 and (corrected := _corrected_to(turn.text, [o.id for o in owned])):
+    corrected = turn.u.cues.corrected_order
+    if len(owned) > 1 and corrected in {o.id for o in owned}:
         owned = [o for o in owned if o.id == corrected]  # "#W1 oops no #W2": the second one
     if owned:
         fitting = [o for o in owned if wanted is None or o.status == wanted]
@@ -74,7 +73,7 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         if not task.item_ids:
             _follow_named_products(turn, task)
         return
-    if task.kind in _WHOLE_ORDER and ALL_ORDERS.search(turn.text) and _take_all(turn, task):
+    if task.kind in _WHOLE_ORDER and turn.u.cues.all_orders and _take_all(turn, task):
         return
     before = turn.order(task.named_before)
     if before is not None and (not turn.u.entities.products or _holding_named(turn, [before])):
@@ -89,12 +88,7 @@ def fill_order(turn: Turn, task: Task, *, quiet: bool = False) -> None:
         task.order_id = turn.u.order.order_id
         return
     last = turn.order(turn.state.last_order_id) if turn.state.last_order_id else None
-    if (
-        last is not None
-        and _fits(task, last)
-        and _POINTS_BACK.search(turn.text)
-        and not turn.u.entities.products
-    ):
+    if last is not None and _fits(task, last) and turn.u.cues.points_back and not turn.u.entities.products:
         _set_order(task, last.id)  # "ok cancel it then" after we spoke of that order
         return
     holding = [o for o in _holding_named(turn, turn.orders) if _fits(task, o)]
@@ -137,24 +131,7 @@ def _take_all(turn: Turn, task: Task) -> bool:
 
 def _with_status_named(turn: Turn) -> list[Order]:
     """The customer's orders whose status the message names ("my pending orders")."""
-    return [
-        o for o in turn.orders if re.search(rf"\b{re.escape(o.status.split(' (')[0])}\b", turn.text, re.I)
-    ]
-
-
-# Words that take back what was just said: "#W1 oops no #W2", "#W1, sorry, I mean #W2".
-_CORRECTION = re.compile(
-    r"\b(?:oops|sorry|no|nope|wait|actually|i mean|i meant|rather|correction|scratch that|not that)\b", re.I
-)
-
-
-def _corrected_to(text: str, order_ids: list[str]) -> str | None:
-    """The order a message settles on when it names one and then takes it back for another."""
-    at = sorted((m.start(), oid) for oid in order_ids if (m := re.search(oid.lstrip("#W"), text)))
-    if len(at) < 2:
-        return None
-    (before, _), (last, settled) = at[-2], at[-1]
-    return settled if _CORRECTION.search(text, before, last) else None
+    return [o for o in turn.orders if o.status.split(" (")[0].lower() in turn.u.cues.statuses]
 
 
 def _fits(task: Task, order: Order) -> bool:
@@ -228,7 +205,7 @@ def ask_order(turn: Turn, task: Task) -> None:
         turn.next_task()
         return
     if task.kind == "order_status" and (
-        (by_status := _with_status_named(turn)) or SEVERAL_ORDERS.search(turn.text)
+        (by_status := _with_status_named(turn)) or turn.u.cues.several_orders
     ):  # "whats in my pending orders", "status of all my orders": each one, no question
         turn.say(describe_orders(by_status or turn.orders))
         turn.next_task()

@@ -7,22 +7,16 @@ Accepts only the verified customer's own payment methods. Never writes to the st
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from shopkeeper import policy
 from shopkeeper.domain import Order, PaymentMethod
-from shopkeeper.flows.slots import METHOD_ID, describe_options
+from shopkeeper.flows.slots import describe_options
 from shopkeeper.flows.state import Task
 from shopkeeper.flows.turn import Turn
 from shopkeeper.understanding import PaymentMention
 
 __all__ = ["allowed_methods", "ask_payment", "fill_payment", "say_cancel_refund"]
-
-_ORIGINAL = re.compile(
-    r"\b(original(?:ly)?|og (?:card|method|payment)|same (card|method|payment|account)|how i paid|paid (?:with|for it)|i used)\b",
-    re.I,
-)
 
 
 def allowed_methods(turn: Turn, task: Task, order: Order) -> list[PaymentMethod]:
@@ -42,12 +36,12 @@ def fill_payment(turn: Turn, task: Task, order: Order, *, only_mentioned: bool =
     allowed = allowed_methods(turn, task, order)
     customer = turn.customer
     assert customer is not None
-    for mid in METHOD_ID.findall(turn.text):
+    for mid in turn.u.cues.method_ids:
         if customer.payment_method(mid) is not None:
             task.payment_method_id = mid
             return
     original = order.payments[0].payment_method_id if order.payments else None
-    if _ORIGINAL.search(turn.text) and original and task.kind in ("return", "modify_items", "exchange"):
+    if turn.u.cues.original_method and original and task.kind in ("return", "modify_items", "exchange"):
         task.payment_method_id = original
         return
     mentions = turn.u.entities.payment_methods

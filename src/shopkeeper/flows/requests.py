@@ -213,7 +213,7 @@ def _apply_corrections(turn: Turn, *, restated: bool = False) -> bool:
         if task.kind in ("exchange", "modify_items"):
             new_items.fill_new_items(turn, task, order, replace=True)
         if task.kind in ("return", "exchange", "modify_items", "modify_payment") and (
-            turn.u.entities.payment_methods or "_" in turn.text
+            turn.u.entities.payment_methods or turn.u.cues.method_ids
         ):
             previous, task.payment_method_id = task.payment_method_id, None
             payment.fill_payment(turn, task, order)
@@ -331,7 +331,7 @@ def _step(turn: Turn, task: Task) -> bool:
     if task.kind in ("return", "exchange", "modify_items"):
         asked = turn.state.asked
         # asked who pays, "oh, the duffel bag is missing" adds an item (and then asks what it becomes)
-        adding = asked == "payment_method" and bool(task.item_ids) and slots.adds_items(turn.text)
+        adding = asked == "payment_method" and bool(task.item_ids) and turn.u.cues.adds_items
         slots.fill_items(
             turn,
             task,

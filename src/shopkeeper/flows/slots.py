@@ -1,6 +1,7 @@
 """Filling a request's slots from what the customer said: items, reason, address (the
 order: `flows/orders.py`; the payment method: `flows/payment.py`; what an item should become:
-`flows/new_items.py`). Each `fill_*` reads the message; each `ask_*` asks for one missing thing.
+`flows/new_items.py`). Each `fill_*` reads the message's reading (its entities, resolutions and
+cues: "is missing", "only", "the other one"); each `ask_*` asks for one missing thing.
 
 The understanding layer proposes (ids, mentions, resolutions); these functions accept a proposal
 only if it points at the verified customer's own records. They never write to the store.
@@ -20,9 +21,6 @@ from shopkeeper.understanding.references import option_mentions
 from shopkeeper.understanding.understand import read_items
 
 __all__ = [
-    "METHOD_ID",
-    "SAME",
-    "adds_items",
     "describe_line",
     "describe_options",
     "fill_address",
@@ -32,18 +30,6 @@ __all__ = [
     "order_variants",
     "variant_candidates",
 ]
-
-METHOD_ID = re.compile(r"\b((?:credit_card|paypal|gift_card)_\d+)\b")
-SAME = re.compile(
-    r"\b(the )?same (one|item|variant|version|model|thing|options?|specs?|configuration|settings)\b"
-    r"|\bidentical\b|\bkeep (it|that one) as is\b|\blike for like\b",
-    re.I,
-)
-_MISSING = re.compile(r"\b(?:is|are) (?:missing|left out)\b|\byou (?:forgot|missed|left out)\b", re.I)
-# "the bag is missing", "the bag too": an item added to the ones chosen, said after we moved on
-_ADDED = re.compile(_MISSING.pattern + r"|\b(?:too|also|as well|plus|and the)\b", re.I)
-_ONLY = re.compile(r"\b(?:only|just)\b", re.I)
-_OTHER = re.compile(r"\b(?:other|another|both|second|two)\b", re.I)
 
 
 def describe_line(line: OrderLine) -> str:
@@ -102,13 +88,13 @@ def _lines(order: Order, ids: list[str]) -> list[OrderLine]:
     return [line for line in order.lines if line.item_id in ids]
 
 
-def _new_variant_said(text: str, order: Order, ids: list[str], variants: Sequence[Candidate]) -> bool:
-    """Whether the text gives one of the named lines a value it does not have now, without "only"."""
-    if _ONLY.search(text):
+def _new_variant_said(turn: Turn, order: Order, ids: list[str], variants: Sequence[Candidate]) -> bool:
+    """Whether the message gives one of the named lines a value it does not have now, without "only"."""
+    if turn.u.cues.only:
         return False
     lines = _lines(order, ids)
     own = [v for v in variants if any(line.product_id == v.product_id for line in lines)]
-    said = option_mentions(text, own, loose=True)
+    said = option_mentions(turn.text, own, loose=True)
     return any(line.options.get(k) not in (None, v) for line in lines for k, vs in said.items() for v in vs)
 
 
@@ -153,7 +139,7 @@ def fill_items(
         return bool(ids)
     if not narrow and set(ids) <= set(task.item_ids):
         return True
-    if replace and task.item_ids and (adds or _MISSING.search(turn.text)):
+    if replace and task.item_ids and (adds or turn.u.cues.missing):
         # "the earbuds is missing", "the earbuds too": added to what is chosen, not instead of it.
         # A second line of a product already chosen joins only when the words say so ("the other
         # helmet too"): "the helmet is missing" most likely means the helmet proposed.
@@ -162,23 +148,16 @@ def fill_items(
             i
             for i in ids
             if i not in task.item_ids
-            and (
-                _OTHER.search(turn.text) or all(line.name not in chosen_names for line in _lines(order, [i]))
-            )
+            and (turn.u.cues.other or all(line.name not in chosen_names for line in _lines(order, [i])))
         ]
         task.item_ids += added
         task.new_item_ids += [None] * len(added)
         return True
-    if replace and set(ids) <= set(task.item_ids) and _new_variant_said(turn.text, order, ids, variants):
+    if replace and set(ids) <= set(task.item_ids) and _new_variant_said(turn, order, ids, variants):
         return True  # "the speaker should be red": a new variant for it; the other items stay
     task.item_ids = ids
     task.new_item_ids = [None] * len(ids)
     return True
-
-
-def adds_items(text: str) -> bool:
-    """Whether `text` may add an item to the ones already chosen ("oh, the bag is missing")."""
-    return bool(_ADDED.search(text))
 
 
 def ask_items(turn: Turn, task: Task, order: Order) -> None:

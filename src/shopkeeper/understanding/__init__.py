@@ -3,7 +3,8 @@
 Call `understand(text, context)`; build `context` from what the conversation knows (order lines and
 variants as `Candidate`, orders as `OrderCandidate`, the request being served as `Pending`);
 `read_requests(u, context)` says which requests the message makes, each with its part of it, and
-`read_items` / `read_variant` read the items and the wanted variant a part of it names. The pieces are usable alone: `extract_entities`,
+`read_items` / `read_variant` read the items and the wanted variant a part of it names;
+`Understanding.cues` holds the small words that steer a request ("the same one", "cancel it"). The pieces are usable alone: `extract_entities`,
 `resolve_items`, `resolve_order`, `resolve_variant`, `get_classifier`. Nothing here writes to the store,
 imports an LLM client or knows the flows; importing this package does no work (the classifier loads or
 trains on first use).
@@ -17,6 +18,7 @@ from shopkeeper.understanding.intents import BITEXT_TO_INTENT, TASK_INTENTS, Int
 from shopkeeper.understanding.models import (
     AddressMention,
     Candidate,
+    Cues,
     Entities,
     IntentScore,
     ItemResolution,
@@ -42,6 +44,7 @@ __all__ = [
     "TASK_INTENTS",
     "AddressMention",
     "Candidate",
+    "Cues",
     "Entities",
     "Fallback",
     "Intent",

@@ -16,6 +16,7 @@ from shopkeeper.understanding.intents import Intent, RequestKind
 __all__ = [
     "AddressMention",
     "Candidate",
+    "Cues",
     "Entities",
     "IntentScore",
     "ItemResolution",
@@ -201,6 +202,29 @@ class RequestReading(_Model):
     order_ids: tuple[str, ...] = ()
 
 
+class Cues(_Model):
+    """The small words that steer a request without naming anything (`understanding.cues`): each
+    True when the message says it."""
+
+    method_ids: tuple[str, ...] = Field(
+        default=(), description='payment methods as stored: "credit_card_4421"'
+    )
+    original_method: bool = Field(default=False, description='"the card I used originally", "og card"')
+    same_item: bool = Field(default=False, description='"the same one", "identical", "like for like"')
+    missing: bool = Field(default=False, description='"the bag is missing", "you forgot the bag"')
+    adds_items: bool = Field(default=False, description='missing, or "the bag too", "also", "plus"')
+    only: bool = Field(default=False, description='"only", "just"')
+    other: bool = Field(default=False, description='"the other helmet", "another", "both", "second"')
+    points_back: bool = Field(default=False, description='"cancel it", "that one", "this order"')
+    all_orders: bool = Field(default=False, description='"all my pending orders", "both orders"')
+    several_orders: bool = Field(default=False, description='"status of my orders", "each one", history')
+    history: bool = Field(default=False, description='"what have I bought lately?", "order history"')
+    statuses: tuple[str, ...] = Field(default=(), description='order statuses named: "my pending orders"')
+    corrected_order: str | None = Field(
+        default=None, description='the order settled on after taking one back: "#W1 oops no #W2"'
+    )
+
+
 class Understanding(_Model):
     """What one message says, as proposals: the agent decides and acts on them."""
 
@@ -215,6 +239,7 @@ class Understanding(_Model):
     requests: tuple[RequestReading, ...] = Field(
         default=(), description="the requests made, in the order written (`read_requests`)"
     )
+    cues: Cues = Cues()
 
     @property
     def intent(self) -> Intent:

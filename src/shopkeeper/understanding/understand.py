@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from shopkeeper.understanding.classifier import Fallback, IntentClassifier, classify_message, get_classifier
+from shopkeeper.understanding.cues import read_cues
 from shopkeeper.understanding.entities import extract_entities, extract_order_ids
 from shopkeeper.understanding.intents import TASK_INTENTS, Intent
 from shopkeeper.understanding.model_reading import ModelAsk, read_with_model
@@ -98,6 +99,13 @@ def _intents(
     return _of_order(scores, text)
 
 
+def _own_order_ids(entities: Entities, context: UnderstandingContext) -> list[str]:
+    """The orders the message names that are the customer's (all it names before we know them)."""
+    if not context.orders:
+        return list(entities.order_ids)
+    return [oid for oid in entities.order_ids if context.order(oid) is not None]
+
+
 def read_items(
     text: str, items: Sequence[Candidate], variants: Sequence[Candidate] = ()
 ) -> ItemResolution | None:
@@ -156,5 +164,6 @@ def understand(
         variant=read_variant(text, context.original_item, context.variants),
         reply=read_proposal_reply(text, context.proposal),
         questions=question_clauses(text),
+        cues=read_cues(text, _own_order_ids(entities, context), [o.status or "" for o in context.orders]),
     )
     return read_with_model(rules, context, model) if model is not None else rules
