@@ -1,101 +1,50 @@
 """Answers about the verified customer's own orders and payment methods, from the store's records.
 
-`fact_asked(question)` names the fact a question asks for (tracking, payment, refund, balance,
-options, whether it can still be cancelled, status, what they have ordered) or None; `answer_own(turn, question)` answers it
-when the question is about the customer's own data ("my order", an order number, one of their items,
-their gift card), choosing the order the question names, the one holding a product it names, the one
-the conversation is about, or the customer's only order. Before verification the question waits in `state.questions` and identity
-is asked for; it is answered on the turn the customer is verified. Reads only: nothing here writes.
-It knows nothing of the knowledge base or the catalog (`flows/catalog_answers.py`).
+`answer_own(turn, question)` answers a question (`QuestionReading`) that asks a fact of an order
+(its `fact`: tracking, payment, refund, balance, options, whether it can still be cancelled, status,
+what they have ordered) when it is about the customer's own data ("my order", an order number, one
+of their items, their gift card), choosing the order the question names, the one holding a product
+it names, the one the conversation is about, or the customer's only order. The understanding layer
+reads the question (`understanding/questions.py`); here it is matched against the customer's orders.
+Before verification the question waits in `state.questions` (its words) and identity is asked for;
+it is answered on the turn the customer is verified. Reads only: nothing here writes. It knows
+nothing of the knowledge base or the catalog (`flows/catalog_answers.py`).
 """
 
 from __future__ import annotations
 
-import re
-
 from shopkeeper.domain import Order, OrderLine, format_money
 from shopkeeper.flows import identity
-from shopkeeper.flows.orders import ELIGIBLE_STATUS, HISTORY, SEVERAL_ORDERS, describe_orders
+from shopkeeper.flows.orders import ELIGIBLE_STATUS, describe_orders
 from shopkeeper.flows.slots import describe_line
 from shopkeeper.flows.turn import Turn
-from shopkeeper.understanding.entities import extract_order_ids
+from shopkeeper.understanding.models import FactKind, QuestionReading
+from shopkeeper.understanding.questions import names_item, names_whole, read_question
 
-__all__ = ["answer_own", "answer_waiting", "fact_asked", "mentions_own"]
+__all__ = ["answer_own", "answer_waiting"]
 
-_FACTS = (
-    ("balance", re.compile(r"\bbalance\b|\b(?:left|remaining) on (?:my|the) gift ?card\b", re.I)),
-    ("tracking", re.compile(r"\btrack(?:ing)?\b", re.I)),
-    ("refund", re.compile(r"\brefund|\bget back\b|\bmoney back\b|\bbe refunded\b|\breimburse", re.I)),
-    (
-        "payment",
-        re.compile(
-            r"\bpa(?:y|id)\b|\bpayment\b|\bcharged?\b|\bcost me\b|\bspent\b|\btotal\b|\bhow much (?:was|were|did)\b",
-            re.I,
-        ),
-    ),
-    (
-        "options",
-        re.compile(
-            r"\b(?:options?|material|colou?rs?|sizes?|made of|what kind|which kind|type|capacity|"
-            r"version|variant|model|features?|specs?|details)\b",
-            re.I,
-        ),
-    ),
-    (
-        "cancellable",
-        re.compile(
-            r"\bcancell?able\b|\btoo late to cancel|\bstill (?:be )?cancel|\bcan (?:it|they) be cancel", re.I
-        ),
-    ),
-    (
-        "status",
-        re.compile(
-            r"\bstatus\b|\bwhere(?:'s| is)\b|\bship(?:ped)?\b|\barriv|\bdelivered\b|\bcoming\b|\bget here\b"
-            r"|\beta\b|\bwhen (?:will|should|do|does|can) (?:i|it|they|we|my)\b",
-            re.I,
-        ),
-    ),
-    ("history", HISTORY),
-)
 # Facts only an order has: asked with "it" or "the tracking number", they are about the order the
 # conversation is on ("whats the tracking number?", "how much was it again", "when will it arrive?").
 _ORDER_FACTS = ("tracking", "payment", "status", "cancellable")
-_POINTS_BACK = re.compile(
-    r"\b(?:it|its|it's|that|they|them)\b|\btracking (?:number|no|id|code|info|link)", re.I
-)
-_OWN = re.compile(r"\b(?:my|mine|i|i've|i'm|me)\b|#?\bw?\d{7}\b", re.I)
 
 
-def mentions_own(question: str) -> bool:
-    """Whether the question speaks of the customer's own things ("my", "I", an order number)."""
-    return bool(_OWN.search(question))
-
-
-def fact_asked(question: str) -> str | None:
-    """The kind of fact about an order the question asks for, if any."""
-    return next((kind for kind, pattern in _FACTS if pattern.search(question)), None)
-
-
-def _named_lines(order: Order, question: str) -> list[OrderLine]:
-    low = question.lower()
-    named = []
-    for line in order.lines:
-        words = [w for w in re.findall(r"[a-z0-9]+", line.name.lower()) if len(w) > 2]
-        # "the t-shirts" names a Merino T-Shirt; "lamp" a Desk Lamp: any telling word of the name
-        if line.name.lower() in low or any(re.search(rf"\b{re.escape(w)}s?\b", low) for w in words):
-            named.append(line)
-    whole = [line for line in named if line.name.lower() in low]  # "the bike lights", not the Bike Lock
+def _named_lines(order: Order, question: QuestionReading) -> list[OrderLine]:
+    # "the t-shirts" names a Merino T-Shirt; "lamp" a Desk Lamp: any telling word of the name
+    named = [line for line in order.lines if names_item(question, line.name)]
+    whole = [
+        line for line in named if names_whole(question, line.name)
+    ]  # "the bike lights", not the Bike Lock
     return whole or named
 
 
-def _order_for(turn: Turn, question: str) -> Order | None:
+def _order_for(turn: Turn, question: QuestionReading) -> Order | None:
     orders = turn.orders
-    for oid in extract_order_ids(question):
+    for oid in question.order_ids:
         if (order := turn.order(oid)) is not None:
             return order
     holding = [o for o in orders if _named_lines(o, question)]
     if len(holding) > 1:  # "the exercise bike" names the Exercise Bike, not the Bike Helmet too
-        whole = [o for o in holding if any(line.name.lower() in question.lower() for line in o.lines)]
+        whole = [o for o in holding if any(names_whole(question, line.name) for line in o.lines)]
         holding = whole if len(whole) == 1 else holding
     if len(holding) == 1:
         return holding[0]
@@ -107,10 +56,10 @@ def _order_for(turn: Turn, question: str) -> Order | None:
     return None
 
 
-def _each_order(turn: Turn, question: str) -> list[Order]:
+def _each_order(turn: Turn, question: QuestionReading) -> list[Order]:
     """The orders a question asks about one by one: all of them ("my orders", "each order"), or the
     two or three that hold the item it names."""
-    if SEVERAL_ORDERS.search(question):
+    if question.several_orders:
         return list(turn.orders)
     holding = [o for o in turn.orders if _named_lines(o, question)]
     return holding if 1 < len(holding) <= 3 else []
@@ -132,7 +81,7 @@ def _balance(turn: Turn) -> str:
     )
 
 
-def _order_fact(turn: Turn, fact: str, order: Order, question: str) -> str:
+def _order_fact(turn: Turn, fact: FactKind, order: Order, question: QuestionReading) -> str:
     lines = _named_lines(order, question) or list(order.lines)
     if fact == "tracking":
         tracking = [t for f in order.fulfillments for t in f.tracking_ids]
@@ -177,40 +126,37 @@ def _order_fact(turn: Turn, fact: str, order: Order, question: str) -> str:
     )
 
 
-def _about_own(turn: Turn, question: str, fact: str) -> bool:
+def _about_own(turn: Turn, question: QuestionReading, fact: FactKind) -> bool:
     if fact == "history":
         return True
     if fact == "balance":
-        return bool(re.search(r"\bgift ?card|\bmy\b", question, re.I))
-    if extract_order_ids(question):
+        return question.own_gift_card
+    if question.order_ids:
         return True
     current = turn.state.task.order_id if turn.state.task else turn.state.last_order_id
     if (order := turn.order(current)) is not None and _named_lines(order, question):
         return True  # "what material is the t-shirt in it?" while we talk about its order
     if fact in _ORDER_FACTS:
-        if turn.order(current) is not None and _POINTS_BACK.search(question):
+        if turn.order(current) is not None and question.order_points_back:
             return True
-        if SEVERAL_ORDERS.search(question) and re.search(r"\b(?:them|they|each|my|mine)\b", question, re.I):
+        if question.several_own:
             return True  # "and the tracking numbers for all of them?"
         if any(_named_lines(o, question) for o in turn.orders):
             return True  # "when did the e-reader ship?": the customer's own e-reader
-    return bool(_OWN.search(question)) and bool(
-        re.search(
-            r"\border|\bpurchase|\bbought|\bitem|\bpackage|\bparcel|\bshipment|\bdelivery", question, re.I
-        )
-        or (turn.orders and any(_named_lines(o, question) for o in turn.orders))
+    return question.own and bool(
+        question.about_orders or (turn.orders and any(_named_lines(o, question) for o in turn.orders))
     )
 
 
-def answer_own(turn: Turn, question: str) -> bool:
+def answer_own(turn: Turn, question: QuestionReading) -> bool:
     """Answer a question about the customer's own orders; False when it is not one (or not one we
     can answer from the records)."""
-    fact = fact_asked(question)
+    fact = question.fact
     if fact is None or not _about_own(turn, question, fact):
         return False
     if not identity.verified(turn):
-        if question not in turn.state.questions:
-            turn.state.questions.append(question)
+        if question.text not in turn.state.questions:
+            turn.state.questions.append(question.text)
         if not any(e.type == "question" for e in turn.events) and turn.state.task is None:
             turn.say("I can look that up for you.")
             identity.ask_identity(turn)
@@ -218,7 +164,7 @@ def answer_own(turn: Turn, question: str) -> bool:
     if fact == "balance":
         turn.say(_balance(turn))
         return True
-    if fact == "history" and not extract_order_ids(question):
+    if fact == "history" and not question.order_ids:
         turn.say(describe_orders(turn.orders) if turn.orders else "I don't see any orders on your account.")
         return True
     order = _order_for(turn, question)
@@ -244,4 +190,4 @@ def answer_waiting(turn: Turn) -> None:
         return
     waiting, turn.state.questions = turn.state.questions, []
     for question in waiting:
-        answer_own(turn, question)
+        answer_own(turn, read_question(question))

@@ -1,38 +1,22 @@
 """Answers about the catalog: what the store sells, how many options a product has, which are in
 stock, what costs least.
 
-`answer_catalog(turn, question, asks_catalog=True)` answers only when the question names a product
-(or a category) of the catalog; with `asks_catalog` it must also ask a catalog thing (options, stock,
-price), so that a policy question that merely names a product ("can I return boots after a month?")
-is left to the knowledge base. The facts come from the store's product records. Reads only.
+`answer_catalog(turn, question, asks_catalog=True)` answers only when the question (`QuestionReading`)
+names a product (or a category) of the catalog; with `asks_catalog` it must also ask a catalog thing
+(options, stock, price: `question.catalog`), so that a policy question that merely names a product
+("can I return boots after a month?") is left to the knowledge base. What the question asks is read
+by `understanding/questions.py`; the facts come from the store's product records. Reads only.
 """
 
 from __future__ import annotations
-
-import re
 
 from shopkeeper.catalog import ProductMatch, product_tokens, search_catalog
 from shopkeeper.domain import Product, format_money
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge.text import stem
+from shopkeeper.understanding.models import QuestionReading
 
 __all__ = ["answer_catalog"]
-
-_CATALOG_WORDS = re.compile(
-    r"\b(?:how many|options?|variants?|versions?|colou?rs?|sizes?|materials?|in stock|stock|available|"
-    r"availability|cheap\w*|least|lowest|price[sd]?|cost\w*|how much|expensive|sell|carry|have any)\b",
-    re.I,
-)
-# "what do you sell?", "what kind of stuff do u have": the range, not one product
-_WHAT_SOLD = re.compile(
-    r"\bwhat (?:do|does|can) (?:you|u|y'?all|the store|this store|your store) (?:guys )?(?:sell|carry|stock|offer)\b"
-    r"|\bwhat (?:kinds?|sorts?|types?) of (?:stuff|things|products|items)\b|\bwhat products\b",
-    re.I,
-)
-# "does it come in red?", "what sizes does this one have": the product in hand
-_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those|there|ones?)\b", re.I)
-_STOCK_WORDS = re.compile(r"\b(?:in[ -]stock|available)\b", re.I)
-_CHEAPEST = re.compile(r"\b(?:cheap\w*|least expensive|costs? (?:the )?least|lowest price|lowest)\b", re.I)
 
 
 def _in_hand(turn: Turn) -> Product | None:
@@ -47,9 +31,8 @@ def _in_hand(turn: Turn) -> Product | None:
     return turn.product(lines[0].product_id) if lines else None
 
 
-def _names(match: ProductMatch, question: str) -> bool:
-    words = {stem(w) for w in re.findall(r"[a-z0-9]+", question.lower())}
-    return bool(words & product_tokens(match.product))
+def _names(match: ProductMatch, question: QuestionReading) -> bool:
+    return bool({stem(w) for w in question.words} & product_tokens(match.product))
 
 
 def _option_values(match: ProductMatch) -> str:
@@ -94,27 +77,26 @@ def _range(products: list[Product]) -> str:
     )
 
 
-def answer_catalog(turn: Turn, question: str, *, asks_catalog: bool = True) -> bool:
+def answer_catalog(turn: Turn, question: QuestionReading, *, asks_catalog: bool = True) -> bool:
     """Answer from the catalog; False when the question names no product we sell."""
-    if _WHAT_SOLD.search(question) and (products := turn.catalog):
+    if question.what_sold and (products := turn.catalog):
         turn.say(_range(products))
         return True
-    if asks_catalog and not _CATALOG_WORDS.search(question):
+    if asks_catalog and not question.catalog:
         return False
-    # "which are in stock?" wants the count of all options too: the answer says how many are in stock
-    query = _STOCK_WORDS.sub(" ", question)
-    matches = [m for m in search_catalog(turn.catalog, query, limit=3) if _names(m, question)]
-    in_hand = _POINTS_BACK.search(question) and _CATALOG_WORDS.search(question)
+    matches = [
+        m for m in search_catalog(turn.catalog, question.catalog_query, limit=3) if _names(m, question)
+    ]
+    in_hand = question.product_points_back and question.catalog  # "what colors does it come in?"
     if not matches and in_hand and (product := _in_hand(turn)) is not None:
-        whole_product = ProductMatch(product, 1.0, product.variants, ())  # "what colors does it come in?"
-        turn.say(_describe(whole_product, bool(_CHEAPEST.search(question))))
+        whole_product = ProductMatch(product, 1.0, product.variants, ())
+        turn.say(_describe(whole_product, question.cheapest))
         return True
     if not matches:
         return False
     # "desk lamps" names the Desk Lamp wholly and the Standing Desk in part: the whole name first, alone
-    words = {stem(w) for w in re.findall(r"[a-z0-9]+", question.lower())}
+    words = {stem(w) for w in question.words}
     whole = [m for m in matches if product_tokens(m.product) <= words]
     shown = whole[:1] or matches[:2]
-    cheapest = bool(_CHEAPEST.search(question))
-    turn.say(" ".join(_describe(m, cheapest) for m in shown))
+    turn.say(" ".join(_describe(m, question.cheapest) for m in shown))
     return True

@@ -9,20 +9,19 @@ or phrased by the language model when one is configured and its reply passes the
 
 from __future__ import annotations
 
-import re
-
 from shopkeeper.catalog import search_catalog
 from shopkeeper.flows.small_talk import small_talk
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.knowledge.answer import Answer
 from shopkeeper.recommend import recommend_for_customer, recommender_from_store
+from shopkeeper.understanding.models import QuestionReading
+from shopkeeper.understanding.questions import policy_topics, read_question, without_names
 
 __all__ = [
     "GREETING",
     "answer_policy",
     "answer_product",
-    "asks_policy",
     "hand_off",
     "kb_answer",
     "recommend",
@@ -32,10 +31,6 @@ __all__ = [
 ]
 
 GREETING = "Hello, I'm the store assistant. How can I help you?"
-# A question about a store policy: asked about one product, the policy for its kind of product
-_POLICY_WORDS = re.compile(
-    r"\b(?:return\w*|refund\w*|warrant\w*|guarantee\w*|ship\w*|deliver\w*|exchang\w*|cancel\w*)\b", re.I
-)
 
 
 def answer_policy(turn: Turn, kb: KnowledgeBase | None, not_found: str | None = None) -> None:
@@ -46,36 +41,26 @@ def answer_policy(turn: Turn, kb: KnowledgeBase | None, not_found: str | None = 
             "Would you like me to connect you with a colleague?"
         )
         return
-    found = kb_answer(turn, kb, turn.text)
+    found = kb_answer(turn, kb, read_question(turn.text))
     if not found.grounded and not_found:
         turn.say(not_found)
         return
     say_answer(turn, found)
 
 
-def asks_policy(question: str) -> bool:
-    """Whether the question is about a store policy (returns, refunds, warranty, shipping, ...)."""
-    return bool(_POLICY_WORDS.search(question))
-
-
-def kb_answer(turn: Turn, kb: KnowledgeBase, question: str) -> Answer:
+def kb_answer(turn: Turn, kb: KnowledgeBase, question: QuestionReading) -> Answer:
     """The knowledge base's answer. A policy question about one product ("what's the warranty on the
     action camera?", "how long do I have to return a yoga mat?") is looked up without the product's
     name first: the documents speak of kinds of products, and the name alone pulls in passages about
     that product (its care instructions) instead of the policy. As asked when that finds nothing, if
     the answer speaks of the policy asked about."""
-    general = question
-    if _POLICY_WORDS.search(question):
-        for product in turn.catalog:
-            general = re.sub(
-                rf"\b(?:the |a |an |my )?{re.escape(product.name)}s?\b", " ", general, flags=re.I
-            )
-        general = " ".join(general.split())
+    general = question.text
+    if question.about_policy:
+        general = without_names(general, (p.name for p in turn.catalog))
     found = kb.answer(general)
-    if not found.grounded and general != question:
-        asked = kb.answer(question)  # kept only when it speaks of the policy asked about
-        asked_about = {m.group(0)[:5].lower() for m in _POLICY_WORDS.finditer(question)}
-        if any(m.group(0)[:5].lower() in asked_about for m in _POLICY_WORDS.finditer(asked.text)):
+    if not found.grounded and general != question.text:
+        asked = kb.answer(question.text)  # kept only when it speaks of the policy asked about
+        if set(policy_topics(asked.text)) & set(question.policy_topics):
             found = asked
     return found
 

@@ -1,6 +1,7 @@
 """Questions in a message: which ones are really requests, and answering the rest.
 
-The understanding layer lists the clauses that ask something (`Understanding.questions`). `split`
+The understanding layer lists the clauses that ask something, each read for what it asks
+(`Understanding.questions`, `QuestionReading`s); nothing here reads their words again. `split`
 weighs each against the intents read from the same words: "can you cancel my order?" or "how do I
 return the lamp?" is a request and stays one; "what's the tracking number for #W1234567?" or "how
 much would I get back if I return the lamp?" is a question, and the request the classifier read in
@@ -17,7 +18,6 @@ own question follows, the offer is said rather than asked. Nothing here writes t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from shopkeeper.flows import answers, info
@@ -25,9 +25,9 @@ from shopkeeper.flows.catalog_answers import answer_catalog
 from shopkeeper.flows.turn import Turn
 from shopkeeper.knowledge import KnowledgeBase
 from shopkeeper.knowledge.answer import NOT_FOUND, NOT_FOUND_SAID
-from shopkeeper.knowledge.text import content_tokens
 from shopkeeper.understanding import Intent
 from shopkeeper.understanding.intents import REQUEST_KINDS
+from shopkeeper.understanding.models import QuestionReading
 
 __all__ = ["answer", "split"]
 
@@ -35,39 +35,7 @@ _PERSON_ASIDE = "A member of our team can answer it if you ask for a person."
 
 Reading = list[tuple[Intent, str]]
 
-# Words before the question or request proper: "actually whats ...", "ok thx. where ...", "um can you ..."
-_LEAD = (
-    r"^(?:(?:so|and|also|but|oh|ok|okay|btw|hi|hello|hey|please|actually|wait|well|um+|uh+|hm+|oops|right|"
-    r"cool|great|thanks|thx|ty|sorry|one more thing|quick question|last thing),?\s+)*"
-)
-
-_REQUEST = re.compile(
-    _LEAD
-    + r"(?:(?:can|could|would|will) you\b(?! tell me)|(?:can|could|may) i\b|please\b|i want\b|i'd like\b|"
-    r"i would like\b(?! to know)|i need\b(?! to know)|how (?:do|can|should) i\b|is it possible to\b)",
-    re.I,
-)
-# "where do I edit my shipping address?", "how to cancel order #W1?", "what do I do to get a refund?":
-# asking how to do a thing the agent does is asking for it.
-_HOW_TO = re.compile(
-    _LEAD
-    + r"(?:(?:how|where|what)\s+(?:do|can|could|should|would|must|shall|have)\s+(?:i|we)\b|(?:how|where) to\b)",
-    re.I,
-)
-_WH = re.compile(
-    _LEAD + r"(?:how|what|what's|whats|where|where's|when|which|who|why)\b",
-    re.I,
-)
-# "if I return it, ...?", "say I cancel, ...?": what would happen, not the request itself
-_SUPPOSE = re.compile(r"^(?:say|suppose|supposing)\s+(?:i|we)\b|\b(?:if|in case)\s+(?:i|we)\b", re.I)
-# "how much was it again?", "when will they come?": no content word, but a question about what the
-# conversation is about, not a call for help in general
-_POINTS_BACK = re.compile(r"\b(?:it|its|it's|that|this|they|them|those)\b", re.I)
 _STATUS = (Intent.ORDER_STATUS, Intent.REFUND_STATUS)
-# Words that ask for help in general, not about anything: "can you help me with something?"
-_EMPTY = content_tokens(
-    "help question something anything assist ask need want please thing you doing today going"
-)
 _SMALL_TALK = (Intent.GREETING, Intent.THANKS, Intent.GOODBYE)
 _POSITION_MISSING = -1
 
@@ -86,23 +54,19 @@ def _within(text: str, part: str, start: int, end: int) -> bool:
     return at >= 0 and (min(end, at + len(part)) - max(start, at)) * 2 >= len(part)
 
 
-def _is_request(turn: Turn, question: str, tasks: list[Intent]) -> bool:
-    if _REQUEST.match(question) or _HOW_TO.match(question):
+def _is_request(turn: Turn, question: QuestionReading, tasks: list[Intent]) -> bool:
+    if question.request_like or question.how_to:
         return True
-    if _SUPPOSE.search(question):
+    if question.hypothetical:
         return False  # "if I send back the mat, is return shipping free?" asks what would happen
-    if _WH.match(question):
+    if question.wh:
         # "where is my order?" is the status request; "what's its tracking number?" asks one fact
-        return (
-            all(t in _STATUS for t in tasks)
-            and answers.fact_asked(question) in (None, "status")
-            and answers.mentions_own(question)
-        )
+        return all(t in _STATUS for t in tasks) and question.fact in (None, "status") and question.own
     scores = [s.confidence for s in turn.u.intents if s.intent in tasks]
     return max(scores, default=0.0) >= 0.5
 
 
-def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
+def split(turn: Turn, reading: Reading) -> tuple[Reading, list[QuestionReading]]:
     """The reading's intents less the requests that are only questions, and the questions to answer."""
     u, text = turn.u, turn.text
     if u.intents and u.intent in _SMALL_TALK and u.intents[0].source == "rule":
@@ -110,14 +74,14 @@ def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
     waiting = turn.state.task is not None and turn.state.asked not in (None, "confirm")
     kept, questions = list(reading), []
     for question in u.questions:
-        if not content_tokens(question) - _EMPTY and not (
-            _WH.match(question) and _POINTS_BACK.search(question)
-        ):
+        # "how much was it again?", "when will they come?": no content word, but a question about what
+        # the conversation is about, not a call for help in general
+        if question.empty and not (question.wh and question.points_back):
             continue  # "can you help me?": no question to answer, the menu does
-        if waiting and not _WH.match(question):
+        if waiting and not question.wh:
             continue  # "the blue one?" answers our own question
-        start = text.find(question)
-        end = start + len(question)
+        start = text.find(question.text)
+        end = start + len(question.text)
         inside = [
             s.intent
             for s in u.intents
@@ -140,7 +104,7 @@ def split(turn: Turn, reading: Reading) -> tuple[Reading, list[str]]:
     return kept, questions
 
 
-def _say_kb(turn: Turn, kb: KnowledgeBase, question: str, said: set[str]) -> bool:
+def _say_kb(turn: Turn, kb: KnowledgeBase, question: QuestionReading, said: set[str]) -> bool:
     found = info.kb_answer(turn, kb, question)
     if not found.grounded:
         return False
@@ -152,7 +116,7 @@ def _say_kb(turn: Turn, kb: KnowledgeBase, question: str, said: set[str]) -> boo
 
 def answer(
     turn: Turn,
-    questions: list[str],
+    questions: list[QuestionReading],
     intents: list[Intent],
     kb: KnowledgeBase | None,
     policy: Collection[Intent],
@@ -181,7 +145,7 @@ def answer(
             continue
         # a policy question ("how much does shipping the kite cost?") goes to the documents first, and
         # is not answered with stock levels when they don't cover it
-        about_policy = info.asks_policy(question)
+        about_policy = question.about_policy
         if about_policy and kb is not None and _say_kb(turn, kb, question, said):
             continue
         if answer_catalog(turn, question):
@@ -196,7 +160,7 @@ def answer(
     if kb is None:
         info.answer_policy(turn, None)
     elif len(unknown) < len(questions):
-        turn.say(f"About “{unknown[0]}”: {not_found}")
+        turn.say(f"About “{unknown[0].text}”: {not_found}")
     else:
         turn.say(not_found)
     return own

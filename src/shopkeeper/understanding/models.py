@@ -18,6 +18,7 @@ __all__ = [
     "Candidate",
     "Cues",
     "Entities",
+    "FactKind",
     "IntentScore",
     "ItemResolution",
     "OrderCandidate",
@@ -26,6 +27,7 @@ __all__ = [
     "Pending",
     "PersonName",
     "Quantity",
+    "QuestionReading",
     "ReplyReading",
     "RequestKind",
     "RequestReading",
@@ -225,6 +227,54 @@ class Cues(_Model):
     )
 
 
+FactKind = Literal["balance", "tracking", "refund", "payment", "options", "cancellable", "status", "history"]
+
+
+class QuestionReading(_Model):
+    """One clause that asks something (`understanding.questions.read_question`), with what it asks.
+
+    How it opens: `request_like` ("can you ...", "please ...", "I'd like ..."), `how_to` ("how do I
+    cancel ...", "where to ..."), `wh` (a question word: "what's ...", "when ..."); `hypothetical` ("if
+    I return it, ..."); `empty` when it asks nothing in particular ("can you help me?"). What it points
+    back at with "it", "that", "they": the conversation's subject (`points_back`), its order
+    (`order_points_back`, also "the tracking number"), its product (`product_points_back`, also "these",
+    "ones"). About the customer's own things: `fact`, the fact of an order it asks for; `own` ("my",
+    "I", an order number); `order_ids` it names; `about_orders` ("order", "package", "bought" ...);
+    `several_orders` ("my orders", "each one", "what have I bought"), `several_own` when those are
+    theirs ("... for all of them"); `own_gift_card` ("gift card" or "my"). About the catalog: `catalog`
+    (options, stock, price words), `what_sold` ("what do you sell?"), `cheapest`, and `catalog_query`,
+    the words to search the catalog with. About store policy: `policy_topics`, the first five letters
+    of each policy word ("retur", "warra"). `words`: its words, lower case, for matching names."""
+
+    text: str
+    words: tuple[str, ...] = ()
+    request_like: bool = False
+    how_to: bool = False
+    wh: bool = False
+    hypothetical: bool = False
+    empty: bool = False
+    points_back: bool = False
+    order_points_back: bool = False
+    product_points_back: bool = False
+    fact: FactKind | None = None
+    own: bool = False
+    order_ids: tuple[str, ...] = ()
+    about_orders: bool = False
+    several_orders: bool = False
+    several_own: bool = False
+    own_gift_card: bool = False
+    catalog: bool = False
+    what_sold: bool = False
+    cheapest: bool = False
+    catalog_query: str = ""
+    policy_topics: tuple[str, ...] = ()
+
+    @property
+    def about_policy(self) -> bool:
+        """Whether it asks about a store policy (returns, refunds, warranty, shipping ...)."""
+        return bool(self.policy_topics)
+
+
 class Understanding(_Model):
     """What one message says, as proposals: the agent decides and acts on them."""
 
@@ -235,7 +285,9 @@ class Understanding(_Model):
     order: OrderResolution | None = None
     variant: VariantResolution | None = None
     reply: ReplyReading = ReplyReading(answer="unclear", reason="no answer")
-    questions: tuple[str, ...] = Field(default=(), description="the clauses that ask something, verbatim")
+    questions: tuple[QuestionReading, ...] = Field(
+        default=(), description="the clauses that ask something, in order, each with what it asks"
+    )
     requests: tuple[RequestReading, ...] = Field(
         default=(), description="the requests made, in the order written (`read_requests`)"
     )

@@ -30,7 +30,7 @@ from shopkeeper.understanding.models import (
 )
 from shopkeeper.understanding.orders import known_order_ids, resolve_order
 from shopkeeper.understanding.proposal_reply import read_proposal_reply
-from shopkeeper.understanding.questions import question_clauses
+from shopkeeper.understanding.questions import read_questions
 from shopkeeper.understanding.references import resolve_items
 from shopkeeper.understanding.small_talk import read_small_talk
 from shopkeeper.understanding.variants import resolve_variant
@@ -163,7 +163,7 @@ def understand(
         order=resolve_order(text, context.orders) if context.orders else None,
         variant=read_variant(text, context.original_item, context.variants),
         reply=read_proposal_reply(text, context.proposal),
-        questions=question_clauses(text),
+        questions=read_questions(text),
         cues=read_cues(text, _own_order_ids(entities, context), [o.status or "" for o in context.orders]),
     )
     return read_with_model(rules, context, model) if model is not None else rules
