@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from shopkeeper.understanding import pointing
 from shopkeeper.understanding.models import Cues
 from shopkeeper.understanding.orders import ALL_ORDERS, HISTORY, SEVERAL_ORDERS
 
@@ -41,8 +42,6 @@ _ADDS = re.compile(_MISSING.pattern + r"|\b(?:too|also|as well|plus|and the)\b",
 _ONLY = re.compile(r"\b(?:only|just)\b", re.I)
 # "the other helmet", "both helmets": a second line of a product already chosen
 _OTHER = re.compile(r"\b(?:other|another|both|second|two)\b", re.I)
-# "cancel it", "return that one": the order the conversation was just about
-_POINTS_BACK = re.compile(r"\b(?:it|that one|this one|that order|this order|the same order)\b", re.I)
 # Words that take back what was just said: "#W1 oops no #W2", "#W1, sorry, I mean #W2".
 _CORRECTION = re.compile(
     r"\b(?:oops|sorry|no|nope|wait|actually|i mean|i meant|rather|correction|scratch that|not that)\b", re.I
@@ -77,7 +76,7 @@ def read_cues(text: str, order_ids: Sequence[str] = (), statuses: Iterable[str] 
         adds_items=missing or bool(_ADDS.search(text)),
         only=bool(_ONLY.search(text)),
         other=bool(_OTHER.search(text)),
-        points_back=bool(_POINTS_BACK.search(text)),
+        points_back=bool(pointing.AT_ORDER.search(text)),  # "cancel it", "return that one"
         all_orders=bool(ALL_ORDERS.search(text)),
         several_orders=bool(SEVERAL_ORDERS.search(text)),
         history=bool(HISTORY.search(text)),

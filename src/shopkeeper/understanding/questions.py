@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from shopkeeper.understanding import pointing
 from shopkeeper.understanding.entities import extract_order_ids
 from shopkeeper.understanding.models import FactKind, QuestionReading
 from shopkeeper.understanding.orders import HISTORY, SEVERAL_ORDERS
@@ -103,16 +104,6 @@ _OPENS_WH = re.compile(
 _SUPPOSE = re.compile(r"^(?:say|suppose|supposing)\s+(?:i|we)\b|\b(?:if|in case)\s+(?:i|we)\b", re.I)
 # Words that ask for help in general, not about anything: "can you help me with something?"
 _EMPTY = "help question something anything assist ask need want please thing you doing today going"
-
-# What "it", "that", "they" point back at. ("it's" needs no word of its own: "it" matches it.)
-# The conversation's subject: "how much was it again?", "when will they come?"
-_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|they|them|those)\b", re.I)
-# Its order, for the facts only an order has: "when will it arrive?", "whats the tracking number?"
-_ORDER_POINTS_BACK = re.compile(
-    r"\b(?:it|its|that|they|them)\b|\btracking (?:number|no|id|code|info|link)", re.I
-)
-# Its product: "does it come in red?", "what sizes does this one have", "are those in stock?"
-_PRODUCT_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those|there|ones?)\b", re.I)
 
 # The fact of an order a question asks for, the first that fits in this order
 _FACTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
@@ -215,9 +206,9 @@ def read_question(text: str) -> QuestionReading:
         wh=bool(_OPENS_WH.match(text)),
         hypothetical=bool(_SUPPOSE.search(text)),
         empty=_asks_nothing(text),
-        points_back=bool(_POINTS_BACK.search(text)),
-        order_points_back=bool(_ORDER_POINTS_BACK.search(text)),
-        product_points_back=bool(_PRODUCT_POINTS_BACK.search(text)),
+        points_back=bool(pointing.AT_SUBJECT.search(text)),
+        order_points_back=bool(pointing.AT_ORDER_FACT.search(text)),
+        product_points_back=bool(pointing.AT_PRODUCT.search(text)),
         fact=next((kind for kind, pattern in _FACTS if pattern.search(text)), None),
         own=bool(_OWN.search(text)),
         order_ids=tuple(extract_order_ids(text)),
